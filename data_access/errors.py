@@ -1,0 +1,24 @@
+"""Errors the dashboard turns into clear Chinese messages instead of stack traces."""
+
+
+class ConfigError(ValueError):
+    """A config.toml setting is wrong: names the key and what was expected."""
+
+    def __init__(self, key: str, expected: str, got: object = None):
+        self.key, self.expected = key, expected
+        detail = f"配置项 {key} 无效：应为 {expected}"
+        if got is not None:
+            detail += f"，实际为 {got!r}"
+        super().__init__(detail)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached. The message names host and database, never the password."""
+
+    def __init__(self, target: str, cause: BaseException):
+        self.target = target
+        super().__init__(f"无法连接数据库 {target}：{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}")
+
+
+class ScopeDenied(PermissionError):
+    """The requested area lies outside what the user may see."""
