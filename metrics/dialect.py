@@ -1,0 +1,135 @@
+"""Every SQL difference between DuckDB, PostgreSQL and MySQL/MariaDB lives here.
+
+Metric definitions use these constructs; SQLAlchemy's compiler picks the rendering per dialect.
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+MYSQL_FAMILY = ("mysql", "mariadb")
+
+
+class hours_between(FunctionElement):
+    """(end - start) in hours, as a float."""
+    type = sa.Float()
+    inherit_cache = True
+    name = "hours_between"
+
+
+@compiles(hours_between)
+def _hours_default(element, compiler, **kw):  # DuckDB
+    start, end = list(element.clauses)
+    return f"(date_diff('second', {compiler.process(start, **kw)}, {compiler.process(end, **kw)}) / 3600e0)"
+
+
+@compiles(hours_between, "postgresql")
+def _hours_pg(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 3600.0)"
+
+
+@compiles(hours_between, "mysql")
+@compiles(hours_between, "mariadb")
+def _hours_mysql(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"(TIMESTAMPDIFF(SECOND, {compiler.process(start, **kw)}, {compiler.process(end, **kw)}) / 3600e0)"
+
+
+GRAINS = ("day", "week", "month")
+
+
+class period_start(FunctionElement):
+    """The first day of the day/week (Monday)/month containing a timestamp, as a DATE."""
+    type = sa.Date()
+    inherit_cache = True
+    name = "period_start"
+
+    def __init__(self, grain: str, ts):
+        if grain not in GRAINS:
+            raise ValueError(f"grain must be one of {GRAINS}")
+        self.grain = grain
+        super().__init__(ts)
+
+
+@compiles(period_start)
+def _start_default(element, compiler, **kw):  # DuckDB and PostgreSQL: date_trunc weeks start on Monday
+    (ts,) = list(element.clauses)
+    return f"CAST(date_trunc('{element.grain}', {compiler.process(ts, **kw)}) AS DATE)"
+
+
+@compiles(period_start, "mysql")
+@compiles(period_start, "mariadb")
+def _start_mysql(element, compiler, **kw):
+    ts = compiler.process(list(element.clauses)[0], **kw)
+    if element.grain == "day":
+        return f"DATE({ts})"
+    if element.grain == "week":
+        return f"DATE_SUB(DATE({ts}), INTERVAL WEEKDAY({ts}) DAY)"
+    return f"DATE_SUB(DATE({ts}), INTERVAL DAYOFMONTH({ts}) - 1 DAY)"
+
+
+class hour_of_day(FunctionElement):
+    type = sa.Integer()
+    inherit_cache = True
+    name = "hour_of_day"
+
+
+@compiles(hour_of_day)
+def _hour(element, compiler, **kw):
+    return f"CAST(EXTRACT(HOUR FROM {compiler.process(list(element.clauses)[0], **kw)}) AS INTEGER)"
+
+
+@compiles(hour_of_day, "mysql")
+@compiles(hour_of_day, "mariadb")
+def _hour_mysql(element, compiler, **kw):
+    return f"HOUR({compiler.process(list(element.clauses)[0], **kw)})"
+
+
+class iso_weekday(FunctionElement):
+    """1 = Monday … 7 = Sunday."""
+    type = sa.Integer()
+    inherit_cache = True
+    name = "iso_weekday"
+
+
+@compiles(iso_weekday)
+def _dow(element, compiler, **kw):
+    return f"CAST(EXTRACT(ISODOW FROM {compiler.process(list(element.clauses)[0], **kw)}) AS INTEGER)"
+
+
+@compiles(iso_weekday, "mysql")
+@compiles(iso_weekday, "mariadb")
+def _dow_mysql(element, compiler, **kw):
+    return f"(WEEKDAY({compiler.process(list(element.clauses)[0], **kw)}) + 1)"
+
+
+def distribution_select(dialect: str, value: ColumnElement, group_cols: list, where, from_,
+                        count_as: str, mean_as: str, percentiles: dict[str, float]) -> sa.Select:
+    """Per group: count, mean and continuous percentiles (linear interpolation) of `value`.
+
+    DuckDB and PostgreSQL have PERCENTILE_CONT as an ordered-set aggregate. MySQL has no percentile
+    function and MariaDB only a window form, so there the rows are numbered per group and the two
+    neighbouring values interpolated: the same result, one subquery deeper.
+    """
+    if dialect not in MYSQL_FAMILY:
+        cols = [sa.func.count().label(count_as), sa.func.avg(value).label(mean_as)]
+        cols += [sa.func.percentile_cont(f).within_group(value).label(name) for name, f in percentiles.items()]
+        return sa.select(*group_cols, *cols).select_from(from_).where(where).group_by(*group_cols)
+
+    keys = [c.label(f"g{i}") for i, c in enumerate(group_cols)]
+    partition = list(group_cols) or None
+    ranked = (sa.select(*keys, value.label("v"),
+                        sa.func.row_number().over(partition_by=partition, order_by=value).label("rn"),
+                        sa.func.count().over(partition_by=partition).label("n"))
+              .select_from(from_).where(where).subquery("ranked"))
+    outs = [sa.func.count().label(count_as), sa.func.avg(ranked.c.v).label(mean_as)]
+    for name, f in percentiles.items():
+        pos = (ranked.c.n - 1) * f  # 0-based position of the percentile among the sorted values
+        lo = sa.func.max(sa.case((ranked.c.rn == sa.func.floor(pos) + 1, ranked.c.v)))
+        hi = sa.func.max(sa.case((ranked.c.rn == sa.func.ceil(pos) + 1, ranked.c.v)))
+        frac = sa.func.max(pos - sa.func.floor(pos))
+        outs.append((lo + frac * (hi - lo)).label(name))
+    gkeys = [ranked.c[f"g{i}"] for i in range(len(group_cols))]
+    return sa.select(*[k.label(c.name) for k, c in zip(gkeys, group_cols)], *outs).group_by(*gkeys)

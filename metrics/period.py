@@ -1,0 +1,78 @@
+"""Reporting periods: half-open local-time date ranges [start, end) and the ones they compare with."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+
+def _year_earlier(d: date) -> date:
+    try:
+        return d.replace(year=d.year - 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - 1, day=28)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # exclusive
+
+    def __post_init__(self):
+        if self.end <= self.start:
+            raise ValueError(f"周期结束日期 {self.end} 必须晚于开始日期 {self.start}")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def start_dt(self) -> datetime:
+        return datetime.combine(self.start, datetime.min.time())
+
+    @property
+    def end_dt(self) -> datetime:
+        return datetime.combine(self.end, datetime.min.time())
+
+    def previous(self) -> "Period":
+        """环比: the period of equal length just before."""
+        return Period(self.start - timedelta(days=self.days), self.start)
+
+    def last_year(self) -> "Period":
+        """同比: the same dates a year earlier."""
+        return Period(_year_earlier(self.start), _year_earlier(self.end))
+
+    def label(self) -> str:
+        last = self.end - timedelta(days=1)
+        return f"{self.start:%Y-%m-%d}" if last == self.start else f"{self.start:%Y-%m-%d} 至 {last:%Y-%m-%d}"
+
+
+def week_of(d: date) -> Period:
+    monday = d - timedelta(days=d.weekday())
+    return Period(monday, monday + timedelta(days=7))
+
+
+def month_of(d: date) -> Period:
+    first = d.replace(day=1)
+    nxt = (first + timedelta(days=32)).replace(day=1)
+    return Period(first, nxt)
+
+
+def quarter_of(d: date) -> Period:
+    first = date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+    return Period(first, month_of(month_of(month_of(first).end).end).end)
+
+
+# Presets of SPEC/issue 2, relative to "today" in the configured time zone.
+PRESETS = {
+    "本周": lambda t: Period(week_of(t).start, t + timedelta(days=1)),
+    "上周": lambda t: week_of(t - timedelta(days=7)),
+    "本月": lambda t: Period(t.replace(day=1), t + timedelta(days=1)),
+    "上月": lambda t: month_of(t.replace(day=1) - timedelta(days=1)),
+    "近30天": lambda t: Period(t - timedelta(days=29), t + timedelta(days=1)),
+    "本季度": lambda t: Period(quarter_of(t).start, t + timedelta(days=1)),
+    "本年": lambda t: Period(date(t.year, 1, 1), t + timedelta(days=1)),
+}
+
+
+def preset(name: str, today: date) -> Period:
+    return PRESETS[name](today)

@@ -1,0 +1,150 @@
+"""平安指数 (SPEC §5): indicators scored with the efficacy coefficient, weighted, graded.
+
+The model (which indicators, weights, excellent/floor values, grade bands) comes from config.toml;
+the indicator values are ratios of measures that the metrics layer aggregates in SQL.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from data_access.errors import ConfigError
+from metrics.stats import rate
+
+
+def _security_rate(r: Mapping, days: int):
+    """Public-security and fire cases per 10,000 residents per 30 days."""
+    if not r["population"] or not days:
+        return None
+    return r["security_n"] / r["population"] * 10_000 * 30 / days
+
+
+def _coverage(r: Mapping, days: int):
+    cov = rate(r["visited"], r["households"])
+    return None if cov is None else min(1.0, cov)
+
+
+# Indicator key → (measures it needs, value from an aggregated row and the period length in days)
+INDICATOR_VALUES: dict[str, tuple[tuple[str, ...], Callable[[Mapping, int], Any]]] = {
+    "security_rate": (("security_n", "population"), _security_rate),
+    "dispute_grid_rate": (("dispute_grid", "dispute_closed"), lambda r, d: rate(r["dispute_grid"], r["dispute_closed"])),
+    "hazard_on_time_rate": (("hazard_on_time_n", "hazard_due_n"),
+                            lambda r, d: rate(r["hazard_on_time_n"], r["hazard_due_n"])),
+    "on_time_rate": (("on_time_n", "due_n"), lambda r, d: rate(r["on_time_n"], r["due_n"])),
+    "satisfaction_rate": (("satisfied_n", "satisfaction_n"), lambda r, d: rate(r["satisfied_n"], r["satisfaction_n"])),
+    "visit_coverage": (("visited", "households"), _coverage),
+}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    direction: str  # "higher" or "lower" is better
+    weight: float
+    excellent: float  # x_h
+    floor: float  # x_s
+
+    def score(self, x: float) -> float:
+        """Efficacy coefficient: 60 at the floor, 100 at the excellent value, clamped to [0, 100]."""
+        return max(0.0, min(100.0, 60 + 40 * (x - self.floor) / (self.excellent - self.floor)))
+
+
+@dataclass(frozen=True)
+class Grade:
+    minimum: float
+    name: str
+    color: str
+
+
+DEFAULT_INDICATORS = (
+    Indicator("security_rate", "治安警情率", "lower", 0.30, 2, 20),
+    Indicator("dispute_grid_rate", "矛盾纠纷网格化解率", "higher", 0.15, 0.90, 0.50),
+    Indicator("hazard_on_time_rate", "安全隐患按期整改率", "higher", 0.15, 0.98, 0.70),
+    Indicator("on_time_rate", "事件按期结案率", "higher", 0.15, 0.98, 0.70),
+    Indicator("satisfaction_rate", "群众满意率", "higher", 0.15, 0.98, 0.80),
+    Indicator("visit_coverage", "巡查走访覆盖率", "higher", 0.10, 1.00, 0.30),
+)
+DEFAULT_GRADES = (Grade(90, "平安", "#2e7d32"), Grade(80, "基本平安", "#f9a825"),
+                  Grade(70, "关注", "#ef6c00"), Grade(-math.inf, "预警", "#c62828"))
+NO_DATA_COLOR = "#9e9e9e"
+
+
+@dataclass(frozen=True)
+class SafetyModel:
+    indicators: tuple[Indicator, ...] = DEFAULT_INDICATORS
+    grades: tuple[Grade, ...] = DEFAULT_GRADES
+
+    @property
+    def measures(self) -> list[str]:
+        return list(dict.fromkeys(m for i in self.indicators for m in INDICATOR_VALUES[i.key][0]))
+
+    def grade(self, index: float | None) -> Grade | None:
+        if index is None:
+            return None
+        return next((g for g in self.grades if index >= g.minimum), self.grades[-1])  # the last band catches all
+
+    def evaluate(self, row: Mapping, days: int) -> dict:
+        """Index, grade and each indicator's value, score and contribution for one aggregated row."""
+        parts = []
+        for ind in self.indicators:
+            x = INDICATOR_VALUES[ind.key][1](row, days)
+            x = None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
+            parts.append({"key": ind.key, "name": ind.name, "value": x, "weight": ind.weight,
+                          "score": None if x is None else ind.score(x)})
+        present = [p for p in parts if p["score"] is not None]
+        total_w = sum(p["weight"] for p in present)
+        for p in parts:  # contribution: points of the index; lost: points short of a perfect 100
+            p["contribution"] = None if p["score"] is None else p["weight"] * p["score"] / total_w
+            p["lost"] = None if p["score"] is None else p["weight"] * (100 - p["score"]) / total_w
+        index = sum(p["contribution"] for p in present) if present else None
+        grade = self.grade(index)
+        return {"safety_index": index, "safety_grade": grade.name if grade else None,
+                "safety_color": grade.color if grade else NO_DATA_COLOR,
+                "safety_missing": [p["name"] for p in parts if p["score"] is None], "safety_parts": parts}
+
+    @classmethod
+    def from_config(cls, section: Mapping[str, Any] | None) -> "SafetyModel":
+        if not section:
+            return cls()
+        items = section.get("indicators")
+        if not isinstance(items, list) or not items:
+            raise ConfigError("safety_index.indicators", "a non-empty list of [[safety_index.indicators]] tables")
+        indicators = tuple(_indicator(i, item) for i, item in enumerate(items))
+        grades = DEFAULT_GRADES
+        if "grades" in section:
+            if not isinstance(section["grades"], list) or not section["grades"]:
+                raise ConfigError("safety_index.grades", "a non-empty list of [[safety_index.grades]] tables")
+            grades = tuple(_grade(i, g) for i, g in enumerate(section["grades"]))
+            if [g.minimum for g in grades] != sorted((g.minimum for g in grades), reverse=True):
+                raise ConfigError("safety_index.grades", "bands in descending order of minimum")
+        return cls(indicators, grades)
+
+
+def _number(key: str, value) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ConfigError(key, "a number", value)
+    return float(value)
+
+
+def _indicator(i: int, item: Mapping) -> Indicator:
+    key = f"safety_index.indicators[{i}]"
+    if item.get("key") not in INDICATOR_VALUES:
+        raise ConfigError(f"{key}.key", "one of " + ", ".join(INDICATOR_VALUES), item.get("key"))
+    if item.get("direction") not in ("higher", "lower"):
+        raise ConfigError(f"{key}.direction", '"higher" or "lower"', item.get("direction"))
+    weight, excellent, floor = (_number(f"{key}.{f}", item.get(f)) for f in ("weight", "excellent", "floor"))
+    if weight <= 0:
+        raise ConfigError(f"{key}.weight", "a positive number", weight)
+    if (item["direction"] == "higher") != (excellent > floor):
+        raise ConfigError(f"{key}.excellent", "above floor when higher is better, below it when lower is better",
+                          excellent)
+    return Indicator(item["key"], str(item.get("name", item["key"])), item["direction"], weight, excellent, floor)
+
+
+def _grade(i: int, item: Mapping) -> Grade:
+    key = f"safety_index.grades[{i}]"
+    if not isinstance(item.get("name"), str) or not isinstance(item.get("color"), str):
+        raise ConfigError(key, "a table with minimum, name and color")
+    return Grade(_number(f"{key}.minimum", item.get("minimum")), item["name"], item["color"])

@@ -1,0 +1,115 @@
+"""The numbers pages and the command line ask for: a period summary with its comparisons, the
+children of an area side by side, and trends. All take the user's scope and check the area first.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from data_access.db import Database
+from metrics.period import Period
+from metrics.query import aggregate
+from metrics.safety_index import SafetyModel
+from metrics.scope import AreaTree, Focus, Scope, resolve
+from metrics.stats import wilson
+
+SUMMARY_KEYS = ("reported", "filed", "closed", "closure_rate", "on_time_rate", "overdue_open", "mean_hours",
+                "median_hours", "p90_hours", "rework_rate", "grid_resolved_rate", "satisfaction_rate",
+                "satisfaction_n", "satisfaction_ci_low", "satisfaction_ci_high", "safety_index", "safety_grade")
+CORE = ["reported", "filed", "closed", "filing_rate", "closure_rate", "on_time_rate", "overdue_open",
+        "handled_n", "mean_hours", "median_hours", "p90_hours", "rework_rate", "grid_resolved_rate",
+        "satisfaction_rate"]
+TREND = ["reported", "filed", "closed", "closure_rate", "on_time_rate", "satisfaction_rate"]
+
+
+def area_metrics(db: Database, focus: Focus, period: Period, asof: datetime, model: SafetyModel, *,
+                 groups: list[int] | None = None, grain: str | None = None, names=CORE) -> pd.DataFrame:
+    """Every summary metric plus the safety index, per group (and time bucket)."""
+    frame = aggregate(db, focus, period, asof, list(names) + model.measures, groups=groups, grain=grain)
+    ci = [wilson(int(s), int(n)) for s, n in zip(frame["satisfied_n"], frame["satisfaction_n"])]
+    frame["satisfaction_ci_low"] = [c[0] for c in ci]
+    frame["satisfaction_ci_high"] = [c[1] for c in ci]
+    days = _bucket_days(frame, period, grain)
+    evaluated = [model.evaluate(row, d) for row, d in zip(frame.to_dict("records"), days)]
+    for key in ("safety_index", "safety_grade", "safety_color", "safety_missing", "safety_parts"):
+        frame[key] = [e[key] for e in evaluated]
+    return frame
+
+
+def _bucket_days(frame: pd.DataFrame, period: Period, grain: str | None) -> list[int]:
+    if not grain:
+        return [period.days] * len(frame)
+    out = []
+    for start in pd.to_datetime(frame["period_start"]).dt.date:
+        nxt = {"day": start + timedelta(days=1), "week": start + timedelta(days=7),
+               "month": (start.replace(day=1) + timedelta(days=32)).replace(day=1)}[grain]
+        out.append((min(nxt, period.end) - max(start, period.start)).days)
+    return out
+
+
+def _clean(value):
+    """JSON-ready scalars: NaN becomes None, numpy numbers become Python numbers."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+        return None if isinstance(value, float) and math.isnan(value) else value
+    return value
+
+
+def record(row, keys=SUMMARY_KEYS) -> dict:
+    return {k: _clean(row[k]) for k in keys}
+
+
+def comparison_periods(period: Period, asof: datetime) -> dict[str, tuple[Period, datetime]]:
+    """环比 and 同比 periods, each judged at the same distance after its start as the current one,
+    so an earlier period does not look better merely for having had longer to close its cases."""
+    out = {}
+    for name, other in (("previous", period.previous()), ("last_year", period.last_year())):
+        out[name] = (other, asof - (period.start_dt - other.start_dt))
+    return out
+
+
+def summarize(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,
+              area_code: str | None = None, model: SafetyModel | None = None, tree: AreaTree | None = None,
+              compare: bool = True, detail: bool = False) -> dict:
+    """SUMMARY_KEYS for the period, and under `previous` / `last_year` for the comparison periods."""
+    model = model or SafetyModel()
+    tree = tree or AreaTree.load(db)
+    focus = resolve(tree, scope, area_code)
+    period = Period(start, end)
+    row = area_metrics(db, focus, period, asof, model).iloc[0]
+    out = record(row)
+    if detail:
+        out.update(record(row, ("filing_rate", "handled_n", "safety_missing", "safety_parts")))
+    if compare:
+        for name, (other, other_asof) in comparison_periods(period, asof).items():
+            out[name] = record(area_metrics(db, focus, other, other_asof, model).iloc[0])
+    return out
+
+
+def children_table(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,
+                   area_code: str | None = None, model: SafetyModel | None = None,
+                   tree: AreaTree | None = None) -> pd.DataFrame:
+    """One row per child of the area (per scope root at the top of a multi-area scope)."""
+    model = model or SafetyModel()
+    tree = tree or AreaTree.load(db)
+    focus = resolve(tree, scope, area_code)
+    kids = tree.children(focus.single) if focus.single is not None else list(focus.area_ids)
+    if not kids:
+        return pd.DataFrame(columns=["area_id", "code", "name", "level", *SUMMARY_KEYS])
+    frame = area_metrics(db, focus, Period(start, end), asof, model, groups=kids)
+    info = tree.frame.loc[kids, ["code", "name", "level"]].rename_axis("area_id").reset_index()
+    return info.merge(frame.rename(columns={"group_id": "area_id"}), on="area_id", how="left")
+
+
+def trend(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
+          grain: str = "day", model: SafetyModel | None = None, tree: AreaTree | None = None) -> pd.DataFrame:
+    """Metrics per day / week / month bucket of the period (buckets without events are absent)."""
+    model = model or SafetyModel()
+    tree = tree or AreaTree.load(db)
+    focus = resolve(tree, scope, area_code)
+    frame = area_metrics(db, focus, Period(start, end), asof, model, grain=grain, names=TREND)
+    return frame.drop(columns=["group_id"])
