@@ -23,7 +23,8 @@ def describe(url: str | sa.URL) -> str:
     u = make_url(url)
     if u.get_backend_name() == "duckdb":
         return f"嵌入式 DuckDB（{u.database or ':memory:'}）"
-    return f"{u.get_backend_name()}://{u.host or 'localhost'}:{u.port or ''}/{u.database or ''}".replace(":/", "/")
+    port = f":{u.port}" if u.port else ""
+    return f"{u.get_backend_name()}://{u.host or 'localhost'}{port}/{u.database or ''}"
 
 
 def normalize_url(url: str) -> str:

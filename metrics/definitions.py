@@ -35,6 +35,7 @@ class Ctx:
         self.p = schema.table("patrols")
         self.a = schema.table("areas")
         self.asof = sa.bindparam("asof", type_=sa.DateTime)
+        self.verify_hours = sa.bindparam("verify_hours", 0.5, type_=sa.Float)
 
     def v(self, table: str, column: str, *canonical: str):
         vals = self.schema.values(table, column, canonical)
@@ -107,6 +108,10 @@ MEASURES = {m.name: m for m in [
             lambda c: sa.and_(c.on_time(), c.dimension("safety_hazard"))),
     Measure("hazard_due_n", "安全隐患应整改数", "events", "count",
             lambda c: sa.and_(c.due_or_closed(), c.dimension("safety_hazard"))),
+    Measure("verified_n", "已受理数", "events", "count", lambda c: c.e.c.accepted_at.is_not(None)),
+    Measure("verified_on_time", "按时核实数", "events", "count",
+            lambda c: sa.and_(c.e.c.accepted_at.is_not(None),
+                              hours_between(c.e.c.reported_at, c.e.c.accepted_at) <= c.verify_hours)),
     Measure("overdue_open", "超期未结", "open_events", "count",
             lambda c: sa.and_(c.filed(), c.e.c.reported_at <= c.asof, sa.not_(c.closed()),
                               c.e.c.deadline_at < c.asof)),
@@ -131,6 +136,7 @@ RATIOS = {r.name: r for r in [
     Ratio("on_time_rate", "按期结案率", "on_time_n", "due_n"),
     Ratio("rework_rate", "返工率", "reopened", "closed"),
     Ratio("grid_resolved_rate", "网格内化解率", "grid_resolved", "closed"),
+    Ratio("verify_rate", "按时核实率", "verified_on_time", "verified_n"),
     Ratio("satisfaction_rate", "群众满意率", "satisfied_n", "satisfaction_n"),
     Ratio("dispute_grid_rate", "矛盾纠纷网格化解率", "dispute_grid", "dispute_closed"),
     Ratio("hazard_on_time_rate", "安全隐患按期整改率", "hazard_on_time_n", "hazard_due_n"),

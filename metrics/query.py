@@ -68,12 +68,12 @@ def _source_select(db: Database, ctx: Ctx, source: str, measures: list, grids: s
 
 
 def aggregate(db: Database, focus: Focus, period: Period, asof: datetime, names: list[str], *,
-              groups: list[int] | None = None, grain: str | None = None) -> pd.DataFrame:
+              groups: list[int] | None = None, grain: str | None = None, params: dict | None = None) -> pd.DataFrame:
     """Measures and ratios per group (one group, id 0, when `groups` is None) and optional time bucket."""
     measures, ratios = _expand(names)
     ctx = Ctx(db.schema)
     grids = scoped_grids(db, focus, groups)
-    params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof}
+    params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, **(params or {})}
 
     by_source: dict[str, list] = {}
     for name in measures:

@@ -108,10 +108,11 @@ def resolve(tree: AreaTree, scope: Scope, area_code: str | None = None) -> Focus
     return Focus(roots, (area_id,))
 
 
-def scoped_grids(db: Database, focus: Focus, groups: list[int] | None = None) -> sa.CTE:
+def scoped_grids(db: Database, focus: Focus, groups: list[int] | None = None, *, grids_only: bool = True) -> sa.CTE:
     """CTE (grid_id, group_id): every grid under each group, restricted to the focus's scope roots.
 
-    Without `groups` all grids of the focus form one group. Bound parameters: scope_roots, group_ids.
+    Without `groups` all grids of the focus form one group; with `grids_only=False` every area of the
+    subtree is listed, not just the grids. Bound parameters: scope_roots, group_ids.
     """
     a = db.schema.table("areas")
     roots = sa.bindparam("scope_roots", list(focus.scope_roots), expanding=True)
@@ -129,5 +130,7 @@ def scoped_grids(db: Database, focus: Focus, groups: list[int] | None = None) ->
     sub = a.alias("under_child")
     tree = tree.union_all(sa.select(sub.c.id, tree.c.group_id, sub.c.level)
                           .join(tree, sub.c.parent_id == tree.c.id))
-    grid = db.schema.value("areas", "level", "grid")
-    return sa.select(tree.c.id.label("grid_id"), tree.c.group_id).where(tree.c.level == grid).cte("scoped_grids")
+    rows = sa.select(tree.c.id.label("grid_id"), tree.c.group_id)
+    if grids_only:
+        rows = rows.where(tree.c.level == db.schema.value("areas", "level", "grid"))
+    return rows.cte("scoped_grids")

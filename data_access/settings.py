@@ -1,0 +1,138 @@
+"""The dashboard's own settings (config.toml), validated at start-up.
+
+Every wrong key or value raises ConfigError naming the key and what was expected, so start-up stops
+with a message instead of a half-working dashboard. The database URL may come from the environment
+(GRID_DB_URL) or `.streamlit/secrets.toml`, so passwords never sit in config.toml.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import make_url
+
+from data_access.errors import ConfigError
+from data_access.schema import SchemaMap
+from metrics.safety_index import SafetyModel
+from metrics.workers import WorkerModel
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config.toml"
+SECRETS = ROOT / ".streamlit" / "secrets.toml"
+
+# Every accepted key, with its type; README's configuration table documents each (a test checks).
+KEYS: dict[str, dict[str, type | tuple]] = {
+    "database": {"url": str, "demo_path": str, "demo_events": int, "demo_seed": int},
+    "time": {"timezone": str},
+    "refresh": {"cache_seconds": int, "wall_seconds": int, "wall_rotate_seconds": int},
+    "map": {"center_lon": (int, float), "center_lat": (int, float), "zoom": (int, float), "tile_url": str,
+            "city_box": list},
+    "safety_index": {"indicators": list, "grades": list},
+    "worker_score": {"weights": dict, "visits_per_day": (int, float), "verify_minutes": int},
+    "schema": {"tables": dict, "columns": dict, "values": dict},
+}
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    center_lon: float = 119.16
+    center_lat: float = 36.65
+    zoom: float = 10.5
+    tile_url: str = ""
+    city_box: tuple[float, float, float, float] = (118.9, 36.4, 119.45, 36.9)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    demo_path: Path
+    demo_events: int
+    demo_seed: int
+    timezone: ZoneInfo
+    cache_seconds: int
+    wall_seconds: int
+    wall_rotate_seconds: int
+    map: MapSettings
+    safety: SafetyModel
+    workers: WorkerModel
+    schema: SchemaMap
+
+    @property
+    def embedded(self) -> bool:
+        """True when the dashboard runs on the demo city it builds itself."""
+        return self.db_url == f"duckdb:///{self.demo_path}"
+
+
+def _read_toml(path: Path) -> dict:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path.name), f"valid TOML ({exc})") from exc
+
+
+def _check_types(raw: Mapping[str, Any]) -> None:
+    for section, body in raw.items():
+        if section not in KEYS:
+            raise ConfigError(section, "one of the sections " + ", ".join(KEYS))
+        if not isinstance(body, dict):
+            raise ConfigError(section, "a [section] table", body)
+        for key, value in body.items():
+            if key not in KEYS[section]:
+                raise ConfigError(f"{section}.{key}", "one of " + ", ".join(KEYS[section]))
+            expected = KEYS[section][key]
+            if isinstance(value, bool) or not isinstance(value, expected):
+                names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
+                raise ConfigError(f"{section}.{key}", f"a value of type {names}", value)
+
+
+def _positive(key: str, value: int) -> int:
+    if value <= 0:
+        raise ConfigError(key, "a positive number", value)
+    return value
+
+
+def _db_url(raw: Mapping, demo_path: Path, env: Mapping[str, str]) -> str:
+    secrets = _read_toml(SECRETS).get("database", {})
+    url = env.get("GRID_DB_URL") or secrets.get("url") or raw.get("url") or f"duckdb:///{demo_path}"
+    try:
+        make_url(url)
+    except Exception as exc:
+        raise ConfigError("database.url", "an SQLAlchemy URL such as postgresql://user@host/db", url) from exc
+    return url
+
+
+def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if env is None else env
+    path = Path(path or env.get("GRID_CONFIG") or DEFAULT_CONFIG)
+    raw = _read_toml(path)
+    _check_types(raw)
+    db, time, refresh, mp = (raw.get(k, {}) for k in ("database", "time", "refresh", "map"))
+    demo_path = Path(db.get("demo_path", "data/demo.duckdb"))
+    demo_path = demo_path if demo_path.is_absolute() else ROOT / demo_path
+    try:
+        tz = ZoneInfo(time.get("timezone", "Asia/Shanghai"))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError("time.timezone", "an IANA time zone such as Asia/Shanghai", time.get("timezone")) from exc
+    box = tuple(mp.get("city_box", MapSettings.city_box))
+    if len(box) != 4 or not all(isinstance(v, (int, float)) for v in box) or box[0] >= box[2] or box[1] >= box[3]:
+        raise ConfigError("map.city_box", "[lon_min, lat_min, lon_max, lat_max] with min < max", list(box))
+    return Settings(
+        db_url=_db_url(db, demo_path, env), demo_path=demo_path,
+        demo_events=_positive("database.demo_events", db.get("demo_events", 300_000)),
+        demo_seed=db.get("demo_seed", 20261121), timezone=tz,
+        cache_seconds=_positive("refresh.cache_seconds", refresh.get("cache_seconds", 300)),
+        wall_seconds=_positive("refresh.wall_seconds", refresh.get("wall_seconds", 60)),
+        wall_rotate_seconds=refresh.get("wall_rotate_seconds", 0),
+        map=MapSettings(float(mp.get("center_lon", 119.16)), float(mp.get("center_lat", 36.65)),
+                        float(mp.get("zoom", 10.5)), mp.get("tile_url", ""), tuple(float(v) for v in box)),
+        safety=SafetyModel.from_config(raw.get("safety_index")),
+        workers=WorkerModel.from_config(raw.get("worker_score")),
+        schema=SchemaMap.from_config(raw.get("schema")),
+    )
