@@ -1,0 +1,52 @@
+"""总览: KPI cards with 环比 and 同比, trends, and the area's children ranked; click a child to drill in."""
+import streamlit as st
+
+from metrics.scope import LEVEL_NAMES
+from ui import charts
+from ui.components import KPIS, breadcrumb, kpi_card
+from ui.context import current
+from ui.state import drill
+
+ctx = current()
+breadcrumb(ctx)
+st.title(f"总览 · {ctx.area_name}")
+st.caption(ctx.caption())
+
+data = ctx.summary()
+if not data["reported"] and not data["satisfaction_n"]:
+    st.info("所选区域在该周期内没有上报事件，也没有满意度评价。可在左侧更换统计周期。")
+for row in (KPIS[:5], KPIS[5:]):
+    for kpi, col in zip(row, st.columns(5)):
+        kpi_card(kpi, data, col)
+if data["safety_missing"]:
+    st.caption("平安指数未计入（无数据）的指标：" + "、".join(data["safety_missing"]))
+
+grain = charts.grain_for(ctx.view.period.days)
+trend = ctx.trend(grain)
+left, right = st.columns(2)
+if trend.empty:
+    st.info("该周期内没有可绘制趋势的数据。")
+else:
+    left.plotly_chart(charts.volume_trend(trend, f"事件量趋势（按{charts.GRAIN_NAMES[grain]}）"))
+    right.plotly_chart(charts.rate_trend(trend, f"结案、按期与满意率趋势（按{charts.GRAIN_NAMES[grain]}）"))
+    st.caption(ctx.caption())
+
+children = ctx.children()
+if children.empty:
+    st.info("当前区域是最末级网格，没有下级区域可比较。")
+else:
+    level = LEVEL_NAMES.get(children["level"].iloc[0], "下级区域")
+    st.subheader(f"下级{level}排名（按平安指数，点击条形或表格行下钻）")
+    key = ctx.view.area_code or "top"
+    chart = st.plotly_chart(charts.children_ranking(children, f"各{level}平安指数"), on_select="rerun",
+                            selection_mode="points", key=f"rank_chart_{key}")
+    if chart.selection.points:
+        drill(chart.selection.points[0]["customdata"][0])
+    table = charts.ranking_table(children)
+    picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", key=f"rank_table_{key}",
+                          hide_index=True, column_config={
+                              c: st.column_config.NumberColumn(format="%.1f%%")
+                              for c in ("结案率", "按期结案率", "群众满意率")})
+    if picked.selection.rows:
+        drill(table.index[picked.selection.rows[0]])
+    st.caption(ctx.caption())

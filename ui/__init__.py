@@ -1,0 +1,1 @@
+"""Shared Streamlit UI: URL state, cached data access, components. Figures and formats are pure."""

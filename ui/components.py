@@ -1,0 +1,86 @@
+"""Streamlit building blocks shared by the pages: period picker, breadcrumb, KPI cards."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable
+
+import streamlit as st
+
+from metrics.period import Period
+from ui import format as fmt
+from ui.context import AppContext
+from ui.state import PRESETS, View, drill, write_view
+
+
+def period_picker(view: View) -> View:
+    """Sidebar preset selector with a custom range; the choice is written to the URL."""
+    keys = list(PRESETS)
+    key = st.sidebar.selectbox("统计周期", keys, index=keys.index(view.preset), format_func=PRESETS.get)
+    period = view.period
+    if key == "custom":
+        picked = st.sidebar.date_input("自定义日期范围", value=(view.period.start, view.period.end - timedelta(days=1)),
+                                       format="YYYY-MM-DD")
+        if isinstance(picked, (list, tuple)) and len(picked) == 2:
+            period = Period(picked[0], picked[1] + timedelta(days=1))
+    elif key != view.preset:
+        from metrics.period import preset
+        period = preset(PRESETS[key], view.asof.date())
+    new = View(view.area_code, period, key, view.asof)
+    write_view(new)
+    return new
+
+
+def breadcrumb(ctx: AppContext) -> None:
+    """Ancestors as buttons from the top of the user's scope; the current area is plain text."""
+    crumbs = ctx.breadcrumb()
+    row = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    for i, (code, name) in enumerate(crumbs):
+        if i < len(crumbs) - 1:
+            if row.button(name, key=f"crumb_{code}_{i}", type="tertiary"):
+                drill(code)
+            row.markdown("›")
+        else:
+            row.markdown(f"**{name}**")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    render: Callable
+    change: str  # how its change is shown: "pp", "pct" or "points" (see format.delta)
+    better: str  # "up", "down" or "none": which direction of change is good
+    help: str
+
+
+KPIS = [
+    Kpi("reported", "上报数", fmt.count, "pct", "none", "周期内上报的事件数"),
+    Kpi("filed", "立案数", fmt.count, "pct", "none", "上报且未被驳回的事件数"),
+    Kpi("closure_rate", "结案率", fmt.pct, "pp", "up", "周期内立案事件中截至统计时点已结案的比例"),
+    Kpi("on_time_rate", "按期结案率", fmt.pct, "pp", "up", "按期结案数 / 已到期或已结案的立案事件数（无期限的不计）"),
+    Kpi("overdue_open", "超期未结", fmt.count, "pct", "down", "统计时点未结案且已超过办理期限的事件，不论立案日期"),
+    Kpi("mean_hours", "平均办结时长", fmt.hours, "pct", "down", "周期内立案并已结案事件的上报至结案时长"),
+    Kpi("median_hours", "办结时长中位数", fmt.hours, "pct", "down", "同上，中位数"),
+    Kpi("satisfaction_rate", "群众满意率", fmt.pct, "pp", "up", "（满意 + 基本满意）/ 有效评价数，附 95% 置信区间"),
+    Kpi("safety_index", "平安指数", fmt.index, "points", "up", "按 config.toml 中的平安指数模型计算，0–100"),
+]
+DELTA_COLOR = {"up": "normal", "down": "inverse", "none": "off"}
+
+
+def kpi_card(kpi: Kpi, data: dict, container) -> None:
+    """A bordered card: value, 环比 as the metric's delta, 同比 (and n / interval) underneath."""
+    cur = data.get(kpi.key)
+    mom = fmt.delta(cur, data["previous"].get(kpi.key), kpi.change)
+    yoy = fmt.delta(cur, data["last_year"].get(kpi.key), kpi.change)
+    value = kpi.render(cur)
+    if kpi.key == "safety_index" and data.get("safety_grade"):
+        value = f"{value} {data['safety_grade']}"
+    box = container.container(border=True)
+    box.metric(kpi.label, value, delta=mom, delta_color=DELTA_COLOR[kpi.better],
+               delta_description="环比" if mom else None, help=kpi.help)
+    extra = f"同比 {yoy or fmt.NO_DATA}" + ("" if mom else f" · 环比 {fmt.NO_DATA}")
+    if kpi.key == "satisfaction_rate" and data.get("satisfaction_n"):
+        extra += (f" · n={data['satisfaction_n']:,}，95%区间 {fmt.pct(data['satisfaction_ci_low'])}"
+                  f"–{fmt.pct(data['satisfaction_ci_high'])}")
+    box.caption(extra)

@@ -1,0 +1,71 @@
+"""Getting from `streamlit run app.py` to a page: valid settings, a built demo city, a reachable database.
+
+Whatever goes wrong is shown as a clear Chinese message (never a stack trace), and a database that
+is down is retried automatically.
+"""
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from data_access.bootstrap import ensure_demo
+from data_access.db import Database
+from data_access.errors import ConfigError, DatabaseUnavailable
+from data_access.settings import Settings
+from ui.context import get_database, get_settings
+
+RETRY_SECONDS = 10
+
+
+@st.cache_resource(show_spinner=False)
+def _build_lock() -> threading.Lock:
+    return threading.Lock()  # one build per server, however many browsers open at once
+
+
+def settings_or_stop() -> Settings:
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        st.error(f"配置错误，驾驶舱无法启动。\n\n{exc}\n\n请修改 config.toml 后刷新页面。", icon="⚠️")
+        st.stop()
+
+
+def _build_demo(settings: Settings) -> None:
+    with _build_lock():
+        if settings.demo_path.exists():
+            return
+        st.title("网格治理驾驶舱")
+        st.info("首次启动：正在生成内置演示数据库（坊子区演示城市），完成后自动打开总览。", icon="🏗️")
+        bar = st.progress(0.0, text="准备中…")
+        ensure_demo(settings, progress=lambda f, msg: bar.progress(min(1.0, max(0.0, f)), text=msg))
+        bar.empty()
+
+
+def database_or_retry(settings: Settings) -> Database:
+    if settings.embedded and not settings.demo_path.exists():
+        _build_demo(settings)
+        st.rerun()
+    try:
+        db = get_database(settings.db_url, settings)
+        db.ping()
+        return db
+    except DatabaseUnavailable as exc:
+        show_unavailable(exc)
+        st.stop()
+
+
+def show_unavailable(exc: DatabaseUnavailable) -> None:
+    """The message plus a background retry that reloads the app once the database answers."""
+    st.error(f"{exc}\n\n系统每 {RETRY_SECONDS} 秒自动重试，恢复后页面自动刷新。", icon="🔌")
+
+    @st.fragment(run_every=RETRY_SECONDS)
+    def _retry():
+        try:
+            get_database(get_settings().db_url, get_settings()).ping()
+        except DatabaseUnavailable:
+            st.caption("正在重试连接…")
+            return
+        st.rerun()
+
+    _retry()
