@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import sqlalchemy as sa
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, DateTime, Double, Integer, String, Text
 
 from data_access.errors import ConfigError
 
@@ -19,7 +19,7 @@ CANONICAL: dict[str, list[tuple[str, Any]]] = {
     "areas": [
         ("id", BigInteger), ("parent_id", BigInteger), ("level", String(20)), ("code", String(40)),
         ("name", String(100)), ("households", Integer), ("population", Integer),
-        ("lon", Float), ("lat", Float), ("boundary", Text),
+        ("lon", Double), ("lat", Double), ("boundary", Text),
     ],
     "workers": [
         ("id", BigInteger), ("area_id", BigInteger), ("name", String(50)), ("phone", String(20)),
@@ -27,14 +27,14 @@ CANONICAL: dict[str, list[tuple[str, Any]]] = {
     ],
     "event_categories": [
         ("code", String(40)), ("name", String(100)), ("parent_code", String(40)),
-        ("dimension", String(30)), ("sla_hours", Float),
+        ("dimension", String(30)), ("sla_hours", Double),
     ],
     "events": [
         ("id", BigInteger), ("case_no", String(40)), ("grid_id", BigInteger),
         ("category_code", String(40)), ("source", String(20)), ("reporter_worker_id", BigInteger),
         ("reported_at", DateTime), ("accepted_at", DateTime), ("dispatched_at", DateTime),
         ("closed_at", DateTime), ("deadline_at", DateTime), ("status", String(20)),
-        ("resolved_level", String(20)), ("reopen_count", Integer), ("lon", Float), ("lat", Float),
+        ("resolved_level", String(20)), ("reopen_count", Integer), ("lon", Double), ("lat", Double),
         ("address", String(200)), ("description", Text), ("reporter_name", String(50)),
         ("reporter_phone", String(20)),
     ],

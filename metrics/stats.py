@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 
-Z95 = 1.959963984540054
+Z95 = 1.96  # the conventional two-sided 95% value
 
 
 def rate(num: float, den: float) -> float | None:

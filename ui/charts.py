@@ -12,6 +12,7 @@ def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
     fig.update_layout(title=dict(text=title, font=dict(size=17)), font=FONT, height=height,
                       margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.15),
                       hovermode="x unified")
+    fig.update_xaxes(tickformat="%m-%d", hoverformat="%Y-%m-%d")
     return fig
 
 

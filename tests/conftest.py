@@ -1,0 +1,82 @@
+"""The hand-built fixture city (tests/fixture.py) loaded once per session on each dialect.
+
+PostgreSQL and MariaDB get a dedicated database each (`grid_fixture`, `grid_fixture_mapped`) so
+other tests' tables in the shared `test` database are never touched. A server that cannot be
+reached makes the tests that need it fail — they are never skipped. The servers can be moved with
+GRID_TEST_POSTGRES / GRID_TEST_MARIADB (a URL of any existing database on the server).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from data_access.db import Database, normalize_url
+from data_access.schema import SchemaMap
+from tests.fixture import load_fixture
+
+POSTGRES_SERVER = os.environ.get("GRID_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+MARIADB_SERVER = os.environ.get("GRID_TEST_MARIADB", "mysql://root@127.0.0.1:3306/test")
+
+DIALECTS = [pytest.param(d, id=d) for d in ("duckdb", "postgresql", "mariadb")]
+CANONICAL_DB = "grid_fixture"
+
+
+def ensure_database(dialect: str, name: str, tmp_dir: Path) -> str:
+    """URL of database `name` on the dialect's test server, created if missing (DuckDB: a temp file)."""
+    if dialect == "duckdb":
+        return f"duckdb:///{tmp_dir / (name.removeprefix('grid_') + '.duckdb')}"
+    server = POSTGRES_SERVER if dialect == "postgresql" else MARIADB_SERVER
+    engine = sa.create_engine(normalize_url(server), isolation_level="AUTOCOMMIT",
+                              connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            if dialect == "postgresql":
+                exists = sa.text("SELECT 1 FROM pg_database WHERE datname = :name")
+                if conn.execute(exists, {"name": name}).first() is None:
+                    try:
+                        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+                    except sa.exc.DBAPIError:  # created meanwhile by a concurrent test run
+                        if conn.execute(exists, {"name": name}).first() is None:
+                            raise
+            else:
+                conn.execute(sa.text(f"CREATE DATABASE IF NOT EXISTS `{name}` CHARACTER SET utf8mb4"))
+    except sa.exc.OperationalError as exc:
+        pytest.fail(f"{dialect} test server {make_url(server).render_as_string()} unreachable: {exc.orig}",
+                    pytrace=False)
+    finally:
+        engine.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def load_database(tmp_path_factory):
+    """load_database(dialect, name, schema_map) → URL of a database holding the fixture; loads once."""
+    tmp_dir = tmp_path_factory.mktemp("fixture_dbs")
+    loaded: dict[tuple[str, str], str] = {}
+
+    def load(dialect: str, name: str = CANONICAL_DB, schema_map: SchemaMap | None = None) -> str:
+        if (dialect, name) not in loaded:
+            url = ensure_database(dialect, name, tmp_dir)
+            load_fixture(url, schema_map)
+            loaded[(dialect, name)] = url
+        return loaded[(dialect, name)]
+
+    return load
+
+
+@pytest.fixture(scope="session", params=DIALECTS)
+def fixture_url(request, load_database) -> str:
+    """URL of the canonical fixture database, once per dialect."""
+    return load_database(request.param)
+
+
+@pytest.fixture(scope="session")
+def fixture_db(fixture_url):
+    """A read-only Database on the canonical fixture (what the dashboard would open)."""
+    db = Database.connect(fixture_url)
+    yield db
+    db.dispose()
