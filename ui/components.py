@@ -26,7 +26,7 @@ def period_picker(view: View) -> View:
     elif key != view.preset:
         from metrics.period import preset
         period = preset(PRESETS[key], view.asof.date())
-    new = View(view.area_code, period, key, view.asof)
+    new = View(view.area_code, period, key, view.asof, view.pinned)
     write_view(new)
     return new
 

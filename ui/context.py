@@ -67,7 +67,7 @@ class AppContext:
         """Every figure states its scope, period and 数据截至 time."""
         level = LEVEL_NAMES.get(self.level, "") if self.level else ""
         return (f"范围：{self.area_name}{'（' + level + '）' if level else ''} · 周期：{self.view.period_label}"
-                f" · 数据截至 {self.view.asof:%Y-%m-%d %H:%M}")
+                f" · 数据截至 {self.view.asof:%Y-%m-%d %H:%M}{'（链接指定时点）' if self.view.pinned else ''}")
 
     def _args(self) -> dict:
         v = self.view

@@ -19,6 +19,7 @@ class View:
     period: Period
     preset: str
     asof: datetime
+    pinned: bool = False  # as-of time fixed by the URL (a reproducible link), not "now"
 
     @property
     def period_label(self) -> str:
@@ -33,6 +34,13 @@ def _date(text) -> date | None:
         return None
 
 
+def _datetime(text) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+
+
 def now_local(tz, step_seconds: int) -> datetime:
     """Now in the configured zone, floored to the cache step so sessions share computed figures."""
     now = datetime.now(tz).replace(tzinfo=None, microsecond=0)
@@ -42,7 +50,9 @@ def now_local(tz, step_seconds: int) -> datetime:
 def read_view(tz, step_seconds: int) -> View:
     """The view named by the URL; anything unreadable falls back to the default and is corrected."""
     qp = st.query_params
-    asof = now_local(tz, step_seconds)
+    now = now_local(tz, step_seconds)
+    pinned = _datetime(qp.get("asof"))
+    asof = min(pinned, now) if pinned else now  # a link may look back in time, never ahead
     today = asof.date()
     key = qp.get("period", DEFAULT_PRESET)
     key = key if key in PRESETS else DEFAULT_PRESET
@@ -54,7 +64,7 @@ def read_view(tz, step_seconds: int) -> View:
         key = DEFAULT_PRESET if key == "custom" else key
         period = preset(PRESETS[key], today)
     area = qp.get("area") or None
-    return View(area, period, key, asof)
+    return View(area, period, key, asof, pinned is not None)
 
 
 def write_view(view: View) -> None:
@@ -63,6 +73,8 @@ def write_view(view: View) -> None:
         params["area"] = view.area_code
     if view.preset == "custom":
         params.update({"from": view.period.start.isoformat(), "to": view.period.end.isoformat()})
+    if view.pinned:
+        params["asof"] = view.asof.isoformat(timespec="minutes")
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 
