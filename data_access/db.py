@@ -98,7 +98,8 @@ class Database:
                 result = conn.execute(stmt, params or {})
                 return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
         except sa.exc.OperationalError as exc:
-            raise DatabaseUnavailable(self.target, exc.orig or exc) from exc
+            self.ping()  # raises DatabaseUnavailable when the server is gone; else the query itself failed
+            raise
 
     def ping(self) -> None:
         try:
