@@ -144,14 +144,15 @@ def write_frame(db: Database, table: str, frame: pd.DataFrame, *, chunk: int = 2
             with conn.connection.driver_connection.cursor() as cur:
                 with cur.copy(f'COPY "{t.name}" ({quoted}) FROM STDIN WITH (FORMAT csv)') as copy:
                     copy.write(buf.getvalue())
-    else:
+    else:  # MySQL family: PyMySQL folds executemany of a plain INSERT into multi-row statements
         records = frame.astype(object).where(frame.notna(), None)
-        rows = [tuple(r) for r in records.itertuples(index=False, name=None)]
-        stmt = t.insert()
-        keys = list(frame.columns)
+        rows = list(records.itertuples(index=False, name=None))
+        quoted = ", ".join(f"`{c}`" for c in cols)
+        sql = f"INSERT INTO `{t.name}` ({quoted}) VALUES ({', '.join(['%s'] * len(cols))})"
         with db.engine.begin() as conn:
-            for i in range(0, len(rows), chunk):
-                conn.execute(stmt, [dict(zip(keys, r)) for r in rows[i:i + chunk]])
+            with conn.connection.driver_connection.cursor() as cur:
+                for i in range(0, len(rows), chunk):
+                    cur.executemany(sql, rows[i:i + chunk])
 
 
 def _typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:

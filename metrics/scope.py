@@ -108,29 +108,31 @@ def resolve(tree: AreaTree, scope: Scope, area_code: str | None = None) -> Focus
     return Focus(roots, (area_id,))
 
 
-def scoped_grids(db: Database, focus: Focus, groups: list[int] | None = None, *, grids_only: bool = True) -> sa.CTE:
+def scoped_grids(db: Database, focus: Focus, groups: list[int] | None = None, *, grids_only: bool = True,
+                 name: str = "scoped_grids") -> sa.CTE:
     """CTE (grid_id, group_id): every grid under each group, restricted to the focus's scope roots.
 
     Without `groups` all grids of the focus form one group; with `grids_only=False` every area of the
-    subtree is listed, not just the grids. Bound parameters: scope_roots, group_ids.
+    subtree is listed, not just the grids. `name` keeps two of them in one statement apart.
+    Bound parameters: scope_roots and <name>_groups.
     """
     a = db.schema.table("areas")
     roots = sa.bindparam("scope_roots", list(focus.scope_roots), expanding=True)
-    gids = sa.bindparam("group_ids", list(groups if groups is not None else focus.area_ids), expanding=True)
+    gids = sa.bindparam(f"{name}_groups", list(groups if groups is not None else focus.area_ids), expanding=True)
 
-    allowed = sa.select(a.c.id.label("id")).where(a.c.id.in_(roots)).cte("allowed", recursive=True)
-    child = a.alias("allowed_child")
+    allowed = sa.select(a.c.id.label("id")).where(a.c.id.in_(roots)).cte(f"{name}_allowed", recursive=True)
+    child = a.alias(f"{name}_allowed_child")
     allowed = allowed.union_all(sa.select(child.c.id).join(allowed, child.c.parent_id == allowed.c.id))
 
     one_group = groups is None  # the union of the focus's areas counts as one group
     group_col = sa.literal_column("0") if one_group else a.c.id
     tree = (sa.select(a.c.id.label("id"), group_col.label("group_id"), a.c.level.label("level"))
             .where(a.c.id.in_(gids), a.c.id.in_(sa.select(allowed.c.id)))
-            .cte("under", recursive=True))
-    sub = a.alias("under_child")
+            .cte(f"{name}_under", recursive=True))
+    sub = a.alias(f"{name}_under_child")
     tree = tree.union_all(sa.select(sub.c.id, tree.c.group_id, sub.c.level)
                           .join(tree, sub.c.parent_id == tree.c.id))
     rows = sa.select(tree.c.id.label("grid_id"), tree.c.group_id)
     if grids_only:
         rows = rows.where(tree.c.level == db.schema.value("areas", "level", "grid"))
-    return rows.cte("scoped_grids")
+    return rows.cte(name)

@@ -13,7 +13,7 @@ from data_access.db import Database
 from data_access.errors import ConfigError
 from metrics.period import Period
 from metrics.query import aggregate
-from metrics.scope import AreaTree, Scope, resolve, scoped_grids
+from metrics.scope import AreaTree, Focus, Scope, resolve, scoped_grids
 
 COMPONENTS = {  # component → what it measures (each scaled to 0–1 before weighting)
     "visits": "走访户次 / (每日目标 × 工作日)",
@@ -69,15 +69,20 @@ def _per_worker(db: Database, focus, period: Period) -> pd.DataFrame:
     """Workers of the area with their own reports and field work, aggregated in SQL."""
     w, e, p = (db.schema.table(t) for t in ("workers", "events", "patrols"))
     areas = scoped_grids(db, focus, grids_only=False)
+    # A worker's reports and field work count wherever they happened inside the user's scope, so the
+    # numbers do not change with the drill level; rows of unknown grids or outside the scope never count.
+    allowed = scoped_grids(db, Focus(focus.scope_roots, focus.scope_roots), name="allowed_grids")
     in_p = lambda ts: sa.and_(ts >= sa.bindparam("p_start", type_=sa.DateTime), ts < sa.bindparam("p_end", type_=sa.DateTime))
     rejected = db.schema.value("events", "status", "rejected")
     reports = (sa.select(e.c.reporter_worker_id.label("wid"), sa.func.count().label("reported"),
                          sa.func.sum(sa.case((e.c.status != rejected, 1), else_=0)).label("filed"))
+               .join(allowed, e.c.grid_id == allowed.c.grid_id)
                .where(in_p(e.c.reported_at)).group_by(e.c.reporter_worker_id).subquery("reports"))
     visit = db.schema.value("patrols", "kind", "visit")
     field_work = (sa.select(p.c.worker_id.label("wid"),
                             sa.func.sum(sa.case((p.c.kind == visit, p.c.households_visited), else_=0)).label("visits"),
                             sa.func.count(sa.distinct(sa.cast(p.c.started_at, sa.Date))).label("patrol_days"))
+                  .join(allowed, p.c.grid_id == allowed.c.grid_id)
                   .where(in_p(p.c.started_at)).group_by(p.c.worker_id).subquery("field_work"))
     stmt = (sa.select(w.c.id.label("worker_id"), w.c.area_id.label("area_id"), w.c.name.label("name"),
                       w.c.role.label("role"), w.c.employment.label("employment"), w.c.active.label("active"),
@@ -125,7 +130,8 @@ def worker_table(db: Database, *, start, end, asof: datetime, scope: Scope, area
     for k in COMPONENTS:
         frame[f"c_{k}"] = comps[k]
     frame["valid_report_rate"] = comps["valid_report"]
-    grid_workers = frame[frame["role"] == "grid_worker"].groupby("area_id")["worker_id"].count()
+    active_grid_workers = frame[(frame["role"] == "grid_worker") & frame["active"].fillna(False).astype(bool)]
+    grid_workers = active_grid_workers.groupby("area_id")["worker_id"].count()
     frame["households_per_worker"] = frame["households"] / frame["area_id"].map(grid_workers)
     street = {a: _street_of(tree, int(a)) for a in area_ids}
     frame["street_id"] = frame["area_id"].map(street)

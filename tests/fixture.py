@@ -77,6 +77,28 @@ Patrols (kind, households_visited):
   7 G2 PATROL with households_visited 25 (kind patrol: not a visit, not counted)
   8 G1 visit 60 (previous)   9 grid 999 visit 100 (bad grid)   10 G1 visit 50 (last year)
  11 G5 visit 300 (03-07)
+ Rows 12–20 were added for the worker tests (tests/test_workers.py); they are `patrol` rows with no
+ households, or one `visit` with 0 households, so no area metric changes:
+ 12 101 G1 patrol 03-03 15:00 (same day as #1)   13 101 G1 patrol 03-09 00:00 (P's end: not in P)
+ 14 101 G1 patrol 03-01 23:30 (before P)          15 107 G1 patrol 03-02 00:00 (P's start)
+ 16 107 G1 visit 0 households 03-04               17 107 G1 patrol 03-07 (Sat)   18 107 G1 patrol 03-08 (Sun)
+ 19 107 G1 patrol 03-05                           20 107 G1 patrol 03-06
+
+Workers (id area role employment active):
+ 101 G1 grid_worker full_time   102 G3 grid_worker part_time   103 C1 instructor full_time
+ 104 W1 chief full_time         105 G5 grid_worker part_time (inactive)   106 G4 grid_worker full_time
+ 107 G1 grid_worker part_time   108 C1 instructor part_time    109 C2 instructor full_time
+ 110 C2 instructor part_time
+ (107–110 added for the worker tests; no metric of tests/test_metrics.py reads workers.)
+
+Event reporters (reporter_worker_id): events whose source is worker_app (id divisible by 5) carry
+the worker of their grid — E5 101, E10 102, E15 106, E20 105, E45 101 (E30: G2 has no grid worker) —
+and _REPORTED_BY adds (with source worker_app) E1 E2 E6 (G2) E19 → 101, E4 → 107, E22 → 102,
+E24 → 110.
+
+accepted_at = reported_at + (10 + id) minutes, except: status 'reported' (E23) → NULL, and
+_ACCEPTED_AFTER: E2 45 min, E3 NULL, E4 exactly 30 min, E8 30 min 1 s, E9 40 min. So accepted more
+than 30 minutes after the report: E2 E8 E9 and every id > 20 (E21 E22 E24 E30 …).
 """
 from __future__ import annotations
 
@@ -143,6 +165,10 @@ def workers() -> pd.DataFrame:
         (104, 4, "赵六", "13800000104", "chief", "full_time", True, date(2021, 7, 1)),
         (105, 15, "钱七", "13800000105", "grid_worker", "part_time", False, date(2024, 6, 1)),
         (106, 14, "孙八", "13800000106", "grid_worker", "full_time", True, date(2025, 2, 1)),
+        (107, 11, "周九", "13800000107", "grid_worker", "part_time", True, date(2025, 9, 1)),
+        (108, 6, "吴十", "13800000108", "instructor", "part_time", True, date(2024, 3, 1)),
+        (109, 7, "郑十一", "13800000109", "instructor", "full_time", True, date(2023, 8, 1)),
+        (110, 7, "冯十二", "13800000110", "instructor", "part_time", True, date(2025, 4, 1)),
     ]
     cols = ["id", "area_id", "name", "phone", "role", "employment", "active", "hired_on"]
     return _frame("workers", [dict(zip(cols, r)) for r in rows])
@@ -201,18 +227,28 @@ _EVENTS = [
 ]
 _SOURCES = ENUMS[("events", "source")]
 _GRID_WORKER = {11: 101, 13: 102, 14: 106, 15: 105}
+_REPORTED_BY = {1: 101, 2: 101, 6: 101, 19: 101, 4: 107, 22: 102, 24: 110}  # event id → worker (worker tests)
+_ACCEPTED_AFTER = {2: pd.Timedelta(minutes=45), 3: None, 4: pd.Timedelta(minutes=30),  # event id → delay
+                   8: pd.Timedelta(seconds=30 * 60 + 1), 9: pd.Timedelta(minutes=40)}
+
+
+def _accepted_at(i: int, reported_at: datetime, status: str) -> datetime | None:
+    if status == "reported":
+        return None
+    delay = _ACCEPTED_AFTER.get(i, pd.Timedelta(minutes=10 + i))
+    return None if delay is None else reported_at + delay
 
 
 def events() -> pd.DataFrame:
     rows = []
     for i, grid, cat, rep, closed, deadline, status, level, reopen in _EVENTS:
         reported_at = _ts(rep)
-        source = _SOURCES[i % len(_SOURCES)]
+        source = "worker_app" if i in _REPORTED_BY else _SOURCES[i % len(_SOURCES)]
         rows.append(dict(
             id=i, case_no=f"WG{reported_at:%Y%m%d}{i:04d}", grid_id=grid, category_code=cat, source=source,
-            reporter_worker_id=_GRID_WORKER.get(grid) if source == "worker_app" else None,
+            reporter_worker_id=_REPORTED_BY.get(i, _GRID_WORKER.get(grid) if source == "worker_app" else None),
             reported_at=reported_at,
-            accepted_at=None if status == "reported" else reported_at + pd.Timedelta(minutes=10 + i),
+            accepted_at=_accepted_at(i, reported_at, status),
             dispatched_at=reported_at + pd.Timedelta(hours=1) if status not in ("reported", "accepted", "rejected") else None,
             closed_at=_ts(closed), deadline_at=_ts(deadline), status=status, resolved_level=level,
             reopen_count=reopen, lon=119.16 + i / 10000, lat=36.65, address=f"测试路{i}号",
@@ -259,6 +295,15 @@ def patrols() -> pd.DataFrame:
         (9, 106, BAD_GRID, "visit", "03-04 09:00", 60, 100),
         (10, 101, 11, "visit", "2025-03-04 09:00", 60, 50),
         (11, 105, 15, "visit", "03-07 09:00", 240, 300),
+        (12, 101, 11, "patrol", "03-03 15:00", 30, None),
+        (13, 101, 11, "patrol", "03-09 00:00", 30, None),
+        (14, 101, 11, "patrol", "03-01 23:30", 60, None),
+        (15, 107, 11, "patrol", "03-02 00:00", 60, None),
+        (16, 107, 11, "visit", "03-04 10:00", 60, 0),
+        (17, 107, 11, "patrol", "03-07 09:00", 60, None),
+        (18, 107, 11, "patrol", "03-08 10:00", 60, None),
+        (19, 107, 11, "patrol", "03-05 10:00", 60, None),
+        (20, 107, 11, "patrol", "03-06 10:00", 60, None),
     ]
     return _frame("patrols", [dict(id=i, worker_id=w, grid_id=g, kind=k, started_at=_ts(s),
                                    ended_at=_ts(s) + pd.Timedelta(minutes=m), households_visited=hh)
