@@ -50,7 +50,7 @@ CANONICAL: dict[str, list[tuple[str, Any]]] = {
 PRIMARY_KEYS = {"areas": "id", "workers": "id", "event_categories": "code", "events": "id",
                 "patrols": "id", "surveys": "id"}
 # Secondary indexes the demo database gets; a real platform has its own.
-INDEXES = {"events": [("reported_at",), ("grid_id", "reported_at")], "surveys": [("surveyed_at",)],
+INDEXES = {"events": [("reported_at",), ("grid_id", "reported_at"), ("status", "closed_at")], "surveys": [("surveyed_at",)],
            "patrols": [("started_at",)], "areas": [("parent_id",)]}
 
 # Canonical enum values (SPEC §3). The [schema.values] mapping may translate any of them.

@@ -16,7 +16,7 @@ from data_access.db import Database
 from metrics.definitions import MEASURES, RATIOS, SOURCES, Ctx
 from metrics.dialect import distribution_select, period_start
 from metrics.period import Period
-from metrics.scope import Focus, scoped_grids
+from metrics.scope import Focus, scoped_areas
 
 def _expand(names: list[str]) -> tuple[list[str], list[str]]:
     """Requested names → (measures to query, ratios to derive)."""
@@ -30,18 +30,27 @@ def _expand(names: list[str]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(measures)), ratios
 
 
-def _source_select(db: Database, ctx: Ctx, source: str, measures: list, grids: sa.CTE,
-                   grain: str | None) -> sa.Select:
+def _source_select(db: Database, ctx: Ctx, source: str, measures: list, areas: sa.CTE,
+                   grain: str | None, grouped: bool) -> sa.Select:
     table_name, ts_name = SOURCES[source]
     t = db.schema.table(table_name)
-    joined = t.join(grids, (t.c.id if table_name == "areas" else t.c.grid_id) == grids.c.grid_id)
+    where = []
+    own_key = t.c.id if table_name == "areas" else t.c.grid_id
+    in_scope = areas
+    if table_name == "areas":  # the grids themselves: sums over any other level would count twice
+        in_scope = sa.select(areas).where(areas.c.level == db.schema.value("areas", "level", "grid")).subquery()
+    if grouped:
+        joined = t.join(in_scope, own_key == in_scope.c.area_id)
+        keys = [in_scope.c.group_id.label("group_id")]
+    else:  # one group: a semi-join, which every engine plans well (MariaDB would nest-loop a join)
+        joined = t
+        where.append(own_key.in_(sa.select(in_scope.c.area_id)))
+        keys = []
     if table_name == "events":
         joined = joined.outerjoin(ctx.cat, t.c.category_code == ctx.cat.c.code)
-    where = []
     if ts_name:
         ts = t.c[ts_name]
         where += [ts >= sa.bindparam("p_start", type_=sa.DateTime), ts < sa.bindparam("p_end", type_=sa.DateTime)]
-    keys = [grids.c.group_id.label("group_id")]
     if grain and ts_name:
         keys.append(period_start(grain, t.c[ts_name]).label("period_start"))
 
@@ -61,10 +70,12 @@ def _source_select(db: Database, ctx: Ctx, source: str, measures: list, grids: s
         else:
             raise ValueError(f"measure {m.name}: aggregate {m.agg} belongs to the handling source")
         cols.append(col.label(m.name))
-    stmt = sa.select(*keys, *cols).select_from(joined)
+    if all(m.where for m in measures):  # rows meeting no measure's condition add nothing: skip them
+        where.append(sa.or_(*[m.where(ctx) for m in measures]))
+    stmt = sa.select(*(keys or [sa.literal_column("0").label("group_id")]), *cols).select_from(joined)
     if where:
         stmt = stmt.where(*where)
-    return stmt.group_by(*keys)
+    return stmt.group_by(*keys) if keys else stmt
 
 
 def aggregate(db: Database, focus: Focus, period: Period, asof: datetime, names: list[str], *,
@@ -72,7 +83,7 @@ def aggregate(db: Database, focus: Focus, period: Period, asof: datetime, names:
     """Measures and ratios per group (one group, id 0, when `groups` is None) and optional time bucket."""
     measures, ratios = _expand(names)
     ctx = Ctx(db.schema)
-    grids = scoped_grids(db, focus, groups)
+    areas = scoped_areas(db, focus, groups)
     params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, **(params or {})}
 
     by_source: dict[str, list] = {}
@@ -80,7 +91,9 @@ def aggregate(db: Database, focus: Focus, period: Period, asof: datetime, names:
         by_source.setdefault(MEASURES[name].source, []).append(MEASURES[name])
     result = None
     for source, ms in by_source.items():
-        frame = db.query(_source_select(db, ctx, source, ms, grids, grain), params)
+        frame = db.query(_source_select(db, ctx, source, ms, areas, grain, groups is not None), params)
+        if "group_id" not in frame:
+            frame.insert(0, "group_id", 0)
         frame = frame[[c for c in frame.columns if c in ("group_id", "period_start") or c in MEASURES]]
         if result is None:
             result = frame

@@ -1,7 +1,7 @@
 """Who may see which areas, and the one SQL construct that applies it to every query.
 
 A `Scope` lists the subtrees a user may see (default-deny: an empty scope sees nothing). Every
-metric query joins `scoped_grids`, a recursive CTE over the areas table whose anchor is bound to
+metric query joins `scoped_areas`, a recursive CTE over the areas table whose anchor is bound to
 both the user's scope roots and the requested groups, so a query cannot leave the scope even if
 its caller asks for the wrong area.
 """
@@ -108,13 +108,17 @@ def resolve(tree: AreaTree, scope: Scope, area_code: str | None = None) -> Focus
     return Focus(roots, (area_id,))
 
 
-def scoped_grids(db: Database, focus: Focus, groups: list[int] | None = None, *, grids_only: bool = True,
-                 name: str = "scoped_grids") -> sa.CTE:
-    """CTE (grid_id, group_id): every grid under each group, restricted to the focus's scope roots.
+def scoped_areas(db: Database, focus: Focus, groups: list[int] | None = None, *,
+                 name: str = "scoped_areas") -> sa.CTE:
+    """CTE (area_id, group_id, level): every area under each group, restricted to the scope roots.
 
-    Without `groups` all grids of the focus form one group; with `grids_only=False` every area of the
-    subtree is listed, not just the grids. `name` keeps two of them in one statement apart.
-    Bound parameters: scope_roots and <name>_groups.
+    Without `groups` all areas of the focus form one group. `name` keeps two of them in one statement
+    apart. Bound parameters: scope_roots and <name>_groups.
+
+    Rows join on area_id whatever the area's level: an event filed against a community counts for
+    that community and everything above it. Callers filter on `level` only where a level matters
+    (summing households and population over grids). Filtering the CTE itself would make PostgreSQL
+    underestimate its size and probe the events index once per grid instead of hashing.
     """
     a = db.schema.table("areas")
     roots = sa.bindparam("scope_roots", list(focus.scope_roots), expanding=True)
@@ -126,13 +130,9 @@ def scoped_grids(db: Database, focus: Focus, groups: list[int] | None = None, *,
 
     one_group = groups is None  # the union of the focus's areas counts as one group
     group_col = sa.literal_column("0") if one_group else a.c.id
-    tree = (sa.select(a.c.id.label("id"), group_col.label("group_id"), a.c.level.label("level"))
+    tree = (sa.select(a.c.id.label("area_id"), group_col.label("group_id"), a.c.level.label("level"))
             .where(a.c.id.in_(gids), a.c.id.in_(sa.select(allowed.c.id)))
-            .cte(f"{name}_under", recursive=True))
-    sub = a.alias(f"{name}_under_child")
-    tree = tree.union_all(sa.select(sub.c.id, tree.c.group_id, sub.c.level)
-                          .join(tree, sub.c.parent_id == tree.c.id))
-    rows = sa.select(tree.c.id.label("grid_id"), tree.c.group_id)
-    if grids_only:
-        rows = rows.where(tree.c.level == db.schema.value("areas", "level", "grid"))
-    return rows.cte(name)
+            .cte(name, recursive=True))
+    sub = a.alias(f"{name}_child")
+    return tree.union_all(sa.select(sub.c.id, tree.c.group_id, sub.c.level)
+                          .join(tree, sub.c.parent_id == tree.c.area_id))

@@ -13,7 +13,7 @@ from data_access.db import Database
 from data_access.errors import ConfigError
 from metrics.period import Period
 from metrics.query import aggregate
-from metrics.scope import AreaTree, Focus, Scope, resolve, scoped_grids
+from metrics.scope import AreaTree, Focus, Scope, resolve, scoped_areas
 
 COMPONENTS = {  # component → what it measures (each scaled to 0–1 before weighting)
     "visits": "走访户次 / (每日目标 × 工作日)",
@@ -68,26 +68,26 @@ def grade(score: float | None) -> str | None:
 def _per_worker(db: Database, focus, period: Period) -> pd.DataFrame:
     """Workers of the area with their own reports and field work, aggregated in SQL."""
     w, e, p = (db.schema.table(t) for t in ("workers", "events", "patrols"))
-    areas = scoped_grids(db, focus, grids_only=False)
+    areas = scoped_areas(db, focus)
     # A worker's reports and field work count wherever they happened inside the user's scope, so the
     # numbers do not change with the drill level; rows of unknown grids or outside the scope never count.
-    allowed = scoped_grids(db, Focus(focus.scope_roots, focus.scope_roots), name="allowed_grids")
+    allowed = scoped_areas(db, Focus(focus.scope_roots, focus.scope_roots), name="allowed_areas")
     in_p = lambda ts: sa.and_(ts >= sa.bindparam("p_start", type_=sa.DateTime), ts < sa.bindparam("p_end", type_=sa.DateTime))
     rejected = db.schema.value("events", "status", "rejected")
     reports = (sa.select(e.c.reporter_worker_id.label("wid"), sa.func.count().label("reported"),
                          sa.func.sum(sa.case((e.c.status != rejected, 1), else_=0)).label("filed"))
-               .join(allowed, e.c.grid_id == allowed.c.grid_id)
+               .join(allowed, e.c.grid_id == allowed.c.area_id)
                .where(in_p(e.c.reported_at)).group_by(e.c.reporter_worker_id).subquery("reports"))
     visit = db.schema.value("patrols", "kind", "visit")
     field_work = (sa.select(p.c.worker_id.label("wid"),
                             sa.func.sum(sa.case((p.c.kind == visit, p.c.households_visited), else_=0)).label("visits"),
                             sa.func.count(sa.distinct(sa.cast(p.c.started_at, sa.Date))).label("patrol_days"))
-                  .join(allowed, p.c.grid_id == allowed.c.grid_id)
+                  .join(allowed, p.c.grid_id == allowed.c.area_id)
                   .where(in_p(p.c.started_at)).group_by(p.c.worker_id).subquery("field_work"))
     stmt = (sa.select(w.c.id.label("worker_id"), w.c.area_id.label("area_id"), w.c.name.label("name"),
                       w.c.role.label("role"), w.c.employment.label("employment"), w.c.active.label("active"),
                       reports.c.reported, reports.c.filed, field_work.c.visits, field_work.c.patrol_days)
-            .select_from(w.join(areas, w.c.area_id == areas.c.grid_id)
+            .select_from(w.join(areas, w.c.area_id == areas.c.area_id)
                          .outerjoin(reports, reports.c.wid == w.c.id)
                          .outerjoin(field_work, field_work.c.wid == w.c.id)))
     frame = db.query(stmt, {"p_start": period.start_dt, "p_end": period.end_dt})

@@ -50,9 +50,7 @@ def load(url: str, make_frames: Callable, progress: Callable[[float, str], None]
             frames = make_frames(lambda f, m: report(f * GENERATION_SHARE, m))
             write_all(db, frames, report)
             counts = {table: len(frame) for table, frame in frames.items()}
-            if db.dialect == "duckdb":
-                with db.engine.begin() as conn:
-                    conn.execute(sa.text("CHECKPOINT"))
+            refresh_statistics(db, frames)
         except sa.exc.OperationalError:
             db.ping()       # DatabaseUnavailable if the server went away; otherwise the statement failed
             raise
@@ -81,6 +79,19 @@ def write_all(db: Database, frames: dict[str, pd.DataFrame], report: Callable[[f
             done += len(chunk)
             report(GENERATION_SHARE + (1 - GENERATION_SHARE) * done / total,
                    f"正在写入{TABLE_LABELS[table]}（{table}）{start + len(chunk):,} / {len(frame):,} 行…")
+
+
+def refresh_statistics(db: Database, frames: dict) -> None:
+    """Planner statistics for the fresh tables (without them PostgreSQL and MariaDB guess badly and
+    pick nested loops); DuckDB writes its log into the file instead."""
+    with db.engine.begin() as conn:
+        if db.dialect == "duckdb":
+            conn.execute(sa.text("CHECKPOINT"))
+        elif db.dialect == "postgresql":
+            conn.execute(sa.text("ANALYZE"))
+        else:
+            names = ", ".join(f"`{db.schema.table(t).name}`" for t in frames)
+            conn.execute(sa.text(f"ANALYZE TABLE {names}"))
 
 
 def _remove(path: Path) -> None:
