@@ -27,7 +27,7 @@ def settings_or_stop() -> Settings:
     try:
         return get_settings()
     except ConfigError as exc:
-        st.error(f"配置错误，驾驶舱无法启动。\n\n{exc}\n\n请修改 config.toml 后刷新页面。", icon="⚠️")
+        st.error(f"配置错误，驾驶舱无法启动。\n\n{exc}\n\n请修改 config.toml 后刷新页面。", icon=":material/error:")
         st.stop()
 
 
@@ -36,7 +36,7 @@ def _build_demo(settings: Settings) -> None:
         if settings.demo_path.exists():
             return
         st.title("网格治理驾驶舱")
-        st.info("首次启动：正在生成内置演示数据库（坊子区演示城市），完成后自动打开总览。", icon="🏗️")
+        st.info("首次启动：正在生成内置演示数据库（坊子区演示城市），完成后自动打开总览。", icon=":material/construction:")
         bar = st.progress(0.0, text="准备中…")
         ensure_demo(settings, progress=lambda f, msg: bar.progress(min(1.0, max(0.0, f)), text=msg))
         bar.empty()
@@ -57,7 +57,7 @@ def database_or_retry(settings: Settings) -> Database:
 
 def show_unavailable(exc: DatabaseUnavailable) -> None:
     """The message plus a background retry that reloads the app once the database answers."""
-    st.error(f"{exc}\n\n系统每 {RETRY_SECONDS} 秒自动重试，恢复后页面自动刷新。", icon="🔌")
+    st.error(f"{exc}\n\n系统每 {RETRY_SECONDS} 秒自动重试，恢复后页面自动刷新。", icon=":material/cloud_off:")
 
     @st.fragment(run_every=RETRY_SECONDS)
     def _retry():
