@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from data_access.errors import ScopeDenied
+from tests.expect import check as _check
 from tests.fixture import ASOF, END, LY_END, LY_START, PREV_END, PREV_START, START
 
 # ---- textbook formulas (SPEC §4, §5), applied to hand-counted numbers ----
@@ -277,24 +278,8 @@ def summarize(api, db, area_code=None, scope=None, start=START, end=END):
 
 
 def check(actual: dict, expected: dict, where: str = "") -> None:
-    """Every expected key: counts and grades exactly, rates rel 1e-9, hours abs 1e-6, None is None."""
-    problems = []
-    for key, want in expected.items():
-        if key not in actual:
-            problems.append(f"{where}{key}: missing")
-            continue
-        got = actual[key]
-        if want is None:
-            ok = got is None
-        elif isinstance(want, str) or key in ("reported", "filed", "closed", "overdue_open", "satisfaction_n"):
-            ok = got is not None and got == want
-        elif key in HOUR_KEYS:
-            ok = got is not None and got == pytest.approx(want, abs=1e-6)
-        else:
-            ok = got is not None and got == pytest.approx(want, rel=1e-9)
-        if not ok:
-            problems.append(f"{where}{key}: got {got!r}, expected {want!r}")
-    assert not problems, "\n".join(problems)
+    _check(actual, expected, where, exact=("reported", "filed", "closed", "overdue_open", "satisfaction_n"),
+           hours=HOUR_KEYS)
 
 
 # ---- summaries ----

@@ -27,6 +27,7 @@ import pytest
 
 from data_access.db import Database
 from data_access.errors import ScopeDenied
+from tests.expect import check as _check
 from tests.fixture import ASOF, END, START
 
 W = {"visits": .25, "patrol_days": .15, "valid_report": .15, "verify_on_time": .15,
@@ -148,22 +149,7 @@ def rows(frame: pd.DataFrame) -> dict[int, dict]:
 
 
 def check(actual: dict, expected: dict, where: str = "") -> None:
-    """Counts, roles and grades exactly; rates and scores rel 1e-9; None means no data (None or NaN)."""
-    problems = []
-    for key, want in expected.items():
-        if key not in actual:
-            problems.append(f"{where}{key}: missing")
-            continue
-        got = actual[key]
-        if want is None:
-            ok = got is None
-        elif key in EXACT:
-            ok = got is not None and got == want
-        else:
-            ok = got is not None and got == pytest.approx(want, rel=1e-9, abs=1e-12)
-        if not ok:
-            problems.append(f"{where}{key}: got {got!r}, expected {want!r}")
-    assert not problems, "\n".join(problems)
+    _check(actual, expected, where, exact=EXACT)
 
 
 # ---- per-worker measures, components, score and grade ----
