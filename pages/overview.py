@@ -2,7 +2,8 @@
 import streamlit as st
 
 from metrics.scope import LEVEL_NAMES
-from ui import charts
+from ui.figures import overview as charts
+from ui.figures.common import GRAIN_NAMES, grain_for
 from ui.components import KPIS, breadcrumb, kpi_card
 from ui.context import current
 from ui.state import drill
@@ -21,14 +22,14 @@ for row in (KPIS[:5], KPIS[5:]):
 if data["safety_missing"]:
     st.caption("平安指数未计入（无数据）的指标：" + "、".join(data["safety_missing"]))
 
-grain = charts.grain_for(ctx.view.period.days)
+grain = grain_for(ctx.view.period.days)
 trend = ctx.trend(grain)
 left, right = st.columns(2)
 if trend.empty:
     st.info("该周期内没有可绘制趋势的数据。")
 else:
-    left.plotly_chart(charts.volume_trend(trend, f"事件量趋势（按{charts.GRAIN_NAMES[grain]}）"))
-    right.plotly_chart(charts.rate_trend(trend, f"结案、按期与满意率趋势（按{charts.GRAIN_NAMES[grain]}）"))
+    left.plotly_chart(charts.volume_trend(trend, f"事件量趋势（按{GRAIN_NAMES[grain]}）"))
+    right.plotly_chart(charts.rate_trend(trend, f"结案、按期与满意率趋势（按{GRAIN_NAMES[grain]}）"))
     st.caption(ctx.caption())
 
 children = ctx.children()

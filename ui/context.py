@@ -69,19 +69,23 @@ class AppContext:
         return (f"范围：{self.area_name}{'（' + level + '）' if level else ''} · 周期：{self.view.period_label}"
                 f" · 数据截至 {self.view.asof:%Y-%m-%d %H:%M}{'（链接指定时点）' if self.view.pinned else ''}")
 
-    def _args(self) -> dict:
+    def metric(self, fn, **kwargs):
+        """Call a metrics function for this view (period, area, as-of, scope), cached per view.
+
+        Every metrics function takes (db, *, start, end, asof, scope, area_code, tree, ...); extra
+        keyword arguments (a grain, a model, a filter) become part of the cache key."""
         v = self.view
-        return dict(url=str(self.db.engine.url), scope=self.scope, area_code=v.area_code,
-                    start=v.period.start, end=v.period.end, asof=v.asof)
+        return _cached(f"{fn.__module__}.{fn.__qualname__}", str(self.db.engine.url), self.scope, v.area_code,
+                       v.period.start, v.period.end, v.asof, tuple(sorted(kwargs.items())), _fn=fn, _ctx=self)
 
     def summary(self) -> dict:
-        return _summary(**self._args(), _ctx=self)
+        return self.metric(summary_metrics.summarize, model=self.settings.safety, detail=True)
 
     def children(self) -> pd.DataFrame:
-        return _children(**self._args(), _ctx=self)
+        return self.metric(summary_metrics.children_table, model=self.settings.safety)
 
     def trend(self, grain: str) -> pd.DataFrame:
-        return _trend(**self._args(), grain=grain, _ctx=self)
+        return self.metric(summary_metrics.trend, grain=grain, model=self.settings.safety)
 
 
 def build_context(settings: Settings, db: Database, scope: Scope, view: View) -> AppContext:
@@ -89,25 +93,10 @@ def build_context(settings: Settings, db: Database, scope: Scope, view: View) ->
     return AppContext(settings, db, tree, scope, view, resolve(tree, scope, view.area_code))
 
 
-def _kw(ctx: AppContext, **extra) -> dict:
-    v = ctx.view
-    return dict(start=v.period.start, end=v.period.end, asof=v.asof, scope=ctx.scope, area_code=v.area_code,
-                model=ctx.settings.safety, tree=ctx.tree, **extra)
-
-
-@st.cache_data(show_spinner=False, ttl=300, max_entries=256)
-def _summary(url, scope, area_code, start, end, asof, _ctx: AppContext) -> dict:
-    return summary_metrics.summarize(_ctx.db, **_kw(_ctx), detail=True)
-
-
-@st.cache_data(show_spinner=False, ttl=300, max_entries=256)
-def _children(url, scope, area_code, start, end, asof, _ctx: AppContext) -> pd.DataFrame:
-    return summary_metrics.children_table(_ctx.db, **_kw(_ctx))
-
-
-@st.cache_data(show_spinner=False, ttl=300, max_entries=256)
-def _trend(url, scope, area_code, start, end, asof, grain, _ctx: AppContext) -> pd.DataFrame:
-    return summary_metrics.trend(_ctx.db, **_kw(_ctx, grain=grain))
+@st.cache_data(show_spinner=False, ttl=300, max_entries=512)
+def _cached(name, url, scope, area_code, start, end, asof, kwargs, _fn, _ctx: AppContext):
+    return _fn(_ctx.db, start=start, end=end, asof=asof, scope=scope, area_code=area_code, tree=_ctx.tree,
+               **dict(kwargs))
 
 
 def current() -> AppContext:

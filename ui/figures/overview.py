@@ -1,19 +1,12 @@
-"""Plotly figure builders: pure functions from DataFrames to figures, testable without a browser."""
+"""总览 figures: event volume and rate trends, the children's ranking."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size=15)
+from ui.figures.common import layout as _layout, time_axis
+
 RATE_SERIES = {"closure_rate": "结案率", "on_time_rate": "按期结案率", "satisfaction_rate": "群众满意率"}
-
-
-def _layout(fig: go.Figure, title: str, height: int = 360) -> go.Figure:
-    fig.update_layout(title=dict(text=title, font=dict(size=17)), font=FONT, height=height,
-                      margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.15),
-                      hovermode="x unified")
-    fig.update_xaxes(tickformat="%m-%d", hoverformat="%Y-%m-%d")
-    return fig
 
 
 def volume_trend(trend: pd.DataFrame, title: str) -> go.Figure:
@@ -22,7 +15,7 @@ def volume_trend(trend: pd.DataFrame, title: str) -> go.Figure:
     fig.add_bar(x=trend["period_start"], y=trend["reported"], name="上报数", marker_color="#90caf9")
     fig.add_scatter(x=trend["period_start"], y=trend["closed"], name="结案数", mode="lines+markers",
                     line=dict(color="#1565c0", width=2))
-    return _layout(fig, title)
+    return time_axis(_layout(fig, title))
 
 
 def rate_trend(trend: pd.DataFrame, title: str) -> go.Figure:
@@ -32,7 +25,7 @@ def rate_trend(trend: pd.DataFrame, title: str) -> go.Figure:
         fig.add_scatter(x=trend["period_start"], y=trend[col] * 100, name=name, mode="lines+markers",
                         connectgaps=False)
     fig.update_yaxes(ticksuffix="%")
-    return _layout(fig, title)
+    return time_axis(_layout(fig, title))
 
 
 def children_ranking(children: pd.DataFrame, title: str) -> go.Figure:
@@ -43,16 +36,7 @@ def children_ranking(children: pd.DataFrame, title: str) -> go.Figure:
                            text=labels, textposition="auto", customdata=data[["code"]].to_numpy(),
                            hovertemplate="%{y}: %{x:.1f}<extra>点击下钻</extra>"))
     fig.update_xaxes(range=[0, 100], title="平安指数")
-    fig.update_layout(hovermode="closest")
-    return _layout(fig, title, height=max(320, 34 * len(data) + 90))
-
-
-GRAIN_NAMES = {"day": "日", "week": "周", "month": "月"}
-
-
-def grain_for(days: int) -> str:
-    """Trend resolution that keeps a chart between roughly 7 and 45 points."""
-    return "day" if days <= 45 else "week" if days <= 200 else "month"
+    return _layout(fig, title, height=max(320, 34 * len(data) + 90), hovermode="closest")
 
 
 def ranking_table(children: pd.DataFrame) -> pd.DataFrame:
