@@ -11,7 +11,7 @@ from typing import Callable
 import sqlalchemy as sa
 
 from data_access.schema import MappedSchema
-from metrics.dialect import hours_between
+from metrics.dialect import hour_of_day, hours_between, iso_weekday
 
 # Sources: the rows a measure aggregates, and the timestamp the period filters on (None: no period).
 SOURCES = {
@@ -91,7 +91,7 @@ class Ratio:
     denominator: str
 
 
-def _handling_hours(c: Ctx):
+def handling_hours(c: Ctx):
     return hours_between(c.e.c.reported_at, c.e.c.closed_at)
 
 
@@ -121,12 +121,14 @@ MEASURES = {m.name: m for m in [
     Measure("verified_on_time", "按时核实数", "events", "count",
             lambda c: sa.and_(c.e.c.accepted_at.is_not(None),
                               hours_between(c.e.c.reported_at, c.e.c.accepted_at) <= c.verify_hours)),
+    Measure("dispatched", "派遣数", "events", "count",
+            lambda c: sa.and_(c.filed(), c.e.c.dispatched_at.is_not(None), c.e.c.dispatched_at <= c.asof)),
     Measure("overdue_open", "超期未结", "open_events", "count",
             lambda c: sa.and_(c.open_at_asof(), c.e.c.reported_at <= c.asof, c.e.c.deadline_at < c.asof)),
     Measure("handled_n", "有效办结数", "handling", "count", _handled),
-    Measure("mean_hours", "平均办结时长（小时）", "handling", "mean", _handled, _handling_hours),
-    Measure("median_hours", "办结时长中位数（小时）", "handling", "median", _handled, _handling_hours),
-    Measure("p90_hours", "办结时长P90（小时）", "handling", "p90", _handled, _handling_hours),
+    Measure("mean_hours", "平均办结时长（小时）", "handling", "mean", _handled, handling_hours),
+    Measure("median_hours", "办结时长中位数（小时）", "handling", "median", _handled, handling_hours),
+    Measure("p90_hours", "办结时长P90（小时）", "handling", "p90", _handled, handling_hours),
     Measure("satisfied_n", "满意及基本满意数", "surveys", "count",
             lambda c: c.s.c.result.in_(c.schema.values("surveys", "result", ["satisfied", "basically_satisfied"]))),
     Measure("satisfaction_n", "有效评价数", "surveys", "count",
@@ -151,3 +153,15 @@ RATIOS = {r.name: r for r in [
 ]}
 
 LABELS = {**{m.name: m.label for m in MEASURES.values()}, **{r.name: r.label for r in RATIOS.values()}}
+
+# What event-based measures can be broken down by (surveys follow their event to its category).
+DIMENSIONS: dict[str, tuple[str, Callable[[Ctx], sa.ColumnElement]]] = {
+    "dimension": ("事件维度", lambda c: c.cat.c.dimension),
+    "category": ("事件类别", lambda c: c.cat.c.code),
+    "source": ("来源", lambda c: c.e.c.source),
+    "hour": ("时段", lambda c: hour_of_day(c.e.c.reported_at)),
+    "weekday": ("星期", lambda c: iso_weekday(c.e.c.reported_at)),
+    # both at once, as weekday·100 + hour, for the hour-of-day × weekday heatmap
+    "weekday_hour": ("星期×时段", lambda c: iso_weekday(c.e.c.reported_at) * 100 + hour_of_day(c.e.c.reported_at)),
+}
+SURVEY_DIMENSIONS = ("dimension", "category", "source")

@@ -13,10 +13,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
-from metrics.definitions import MEASURES, RATIOS, SOURCES, Ctx
+from metrics.definitions import DIMENSIONS, MEASURES, RATIOS, SOURCES, SURVEY_DIMENSIONS, Ctx
 from metrics.dialect import distribution_select, period_start
 from metrics.period import Period
 from metrics.scope import Focus, scoped_areas
+
+KEYS = ("group_id", "period_start", "key")  # what per-source results are joined on
 
 def _expand(names: list[str]) -> tuple[list[str], list[str]]:
     """Requested names → (measures to query, ratios to derive)."""
@@ -31,7 +33,7 @@ def _expand(names: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _source_select(db: Database, ctx: Ctx, source: str, measures: list, areas: sa.CTE,
-                   grain: str | None, grouped: bool) -> sa.Select:
+                   grain: str | None, grouped: bool, by: str | None = None) -> sa.Select:
     table_name, ts_name = SOURCES[source]
     t = db.schema.table(table_name)
     where = []
@@ -48,6 +50,13 @@ def _source_select(db: Database, ctx: Ctx, source: str, measures: list, areas: s
         keys = []
     if table_name == "events":
         joined = joined.outerjoin(ctx.cat, t.c.category_code == ctx.cat.c.code)
+    if by:
+        if table_name == "surveys" and by in SURVEY_DIMENSIONS:  # a survey follows its event
+            joined = (joined.outerjoin(ctx.e, t.c.event_id == ctx.e.c.id)
+                      .outerjoin(ctx.cat, ctx.e.c.category_code == ctx.cat.c.code))
+        elif table_name != "events":
+            raise ValueError(f"{source} measures cannot be broken down by {by}")
+        keys.append(DIMENSIONS[by][1](ctx).label("key"))
     if ts_name:
         ts = t.c[ts_name]
         where += [ts >= sa.bindparam("p_start", type_=sa.DateTime), ts < sa.bindparam("p_end", type_=sa.DateTime)]
@@ -79,8 +88,10 @@ def _source_select(db: Database, ctx: Ctx, source: str, measures: list, areas: s
 
 
 def aggregate(db: Database, focus: Focus, period: Period, asof: datetime, names: list[str], *,
-              groups: list[int] | None = None, grain: str | None = None, params: dict | None = None) -> pd.DataFrame:
-    """Measures and ratios per group (one group, id 0, when `groups` is None) and optional time bucket."""
+              groups: list[int] | None = None, grain: str | None = None, by: str | None = None,
+              params: dict | None = None) -> pd.DataFrame:
+    """Measures and ratios per group (one group, id 0, when `groups` is None), optionally per time
+    bucket (`period_start`) and per value of a breakdown dimension (`key`, see DIMENSIONS)."""
     measures, ratios = _expand(names)
     ctx = Ctx(db.schema)
     areas = scoped_areas(db, focus, groups)
@@ -91,26 +102,28 @@ def aggregate(db: Database, focus: Focus, period: Period, asof: datetime, names:
         by_source.setdefault(MEASURES[name].source, []).append(MEASURES[name])
     result = None
     for source, ms in by_source.items():
-        frame = db.query(_source_select(db, ctx, source, ms, areas, grain, groups is not None), params)
+        frame = db.query(_source_select(db, ctx, source, ms, areas, grain, groups is not None, by), params)
         if "group_id" not in frame:
             frame.insert(0, "group_id", 0)
-        frame = frame[[c for c in frame.columns if c in ("group_id", "period_start") or c in MEASURES]]
+        frame = frame[[c for c in frame.columns if c in KEYS or c in MEASURES]]
         if result is None:
             result = frame
         else:
-            on = [k for k in ("group_id", "period_start") if k in frame.columns and k in result.columns]
+            on = [k for k in KEYS if k in frame.columns and k in result.columns]
             result = result.merge(frame, on=on, how="outer")
-    return _finish(result, measures, ratios, groups, grain)
+    return _finish(result, measures, ratios, groups, grain or by)
 
 
-def _finish(frame: pd.DataFrame, measures: list[str], ratios: list[str], groups, grain) -> pd.DataFrame:
+def _finish(frame: pd.DataFrame, measures: list[str], ratios: list[str], groups, split) -> pd.DataFrame:
     if "group_id" in frame:
         frame["group_id"] = frame["group_id"].astype("int64")
-    if groups is not None and not grain:  # a group without any rows still gets its line, with zeros
+    if groups is not None and not split:  # a group without any rows still gets its line, with zeros
         frame = pd.DataFrame({"group_id": list(groups)}).merge(frame, on="group_id", how="left")
-    elif groups is None and not grain and frame.empty:
+    elif groups is None and not split and frame.empty:
         frame = pd.DataFrame({"group_id": [0]})
-    if grain and "period_start" in frame:
+    if "key" in frame:
+        frame = frame.sort_values(["group_id", "key"], na_position="last").reset_index(drop=True)
+    if "period_start" in frame:
         frame = frame.dropna(subset=["period_start"])
         frame["period_start"] = pd.to_datetime(frame["period_start"])
         frame = frame.sort_values(["group_id", "period_start"]).reset_index(drop=True)

@@ -136,3 +136,14 @@ def scoped_areas(db: Database, focus: Focus, groups: list[int] | None = None, *,
     sub = a.alias(f"{name}_child")
     return tree.union_all(sa.select(sub.c.id, tree.c.group_id, sub.c.level)
                           .join(tree, sub.c.parent_id == tree.c.area_id))
+
+
+def focus_for(db: Database, tree: AreaTree | None, scope: Scope, area_code: str | None) -> tuple[AreaTree, Focus]:
+    """The area tree (loaded if not given) and the checked focus: the prelude of every metrics call."""
+    tree = tree or AreaTree.load(db)
+    return tree, resolve(tree, scope, area_code)
+
+
+def child_groups(tree: AreaTree, focus: Focus) -> list[int]:
+    """The areas one level below the focus (the scope roots at the top of a multi-area scope)."""
+    return tree.children(focus.single) if focus.single is not None else list(focus.area_ids)

@@ -4,9 +4,8 @@ import streamlit as st
 from metrics.scope import LEVEL_NAMES
 from ui.figures import overview as charts
 from ui.figures.common import GRAIN_NAMES, grain_for
-from ui.components import KPIS, breadcrumb, kpi_card
+from ui.components import KPIS, breadcrumb, drill_from_chart, drill_from_table, kpi_card
 from ui.context import current
-from ui.state import drill
 
 ctx = current()
 breadcrumb(ctx)
@@ -41,13 +40,11 @@ else:
     key = ctx.view.area_code or "top"
     chart = st.plotly_chart(charts.children_ranking(children, f"各{level}平安指数"), on_select="rerun",
                             selection_mode="points", key=f"rank_chart_{key}")
-    if chart.selection.points:
-        drill(chart.selection.points[0]["customdata"][0])
+    drill_from_chart(chart)
     table = charts.ranking_table(children)
     picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", key=f"rank_table_{key}",
                           hide_index=True, column_config={
                               c: st.column_config.NumberColumn(format="%.1f%%")
                               for c in ("结案率", "按期结案率", "群众满意率")})
-    if picked.selection.rows:
-        drill(table.index[picked.selection.rows[0]])
+    drill_from_table(picked, table.index)
     st.caption(ctx.caption())

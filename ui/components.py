@@ -84,3 +84,22 @@ def kpi_card(kpi: Kpi, data: dict, container) -> None:
         extra += (f" · n={data['satisfaction_n']:,}，95%区间 {fmt.pct(data['satisfaction_ci_low'])}"
                   f"–{fmt.pct(data['satisfaction_ci_high'])}")
     box.caption(extra)
+
+
+def drill_from_chart(event) -> None:
+    """Drill into the area a clicked plotly point carries as customdata[0] (its area code)."""
+    points = event.selection.points if event else []
+    if points and points[0].get("customdata"):
+        drill(points[0]["customdata"][0])
+
+
+def drill_from_table(event, codes) -> None:
+    """Drill into the area of a selected dataframe row; `codes` lists each row's area code in order."""
+    rows = event.selection.rows if event else []
+    if rows:
+        drill(list(codes)[rows[0]])
+
+
+def caption(ctx: AppContext, note: str = "") -> None:
+    """The line under every figure: scope, period and 数据截至 time (plus what the figure counts)."""
+    st.caption(ctx.caption() + (f" · {note}" if note else ""))

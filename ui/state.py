@@ -11,6 +11,7 @@ from metrics.period import Period, preset
 PRESETS = {"this_week": "本周", "last_week": "上周", "this_month": "本月", "last_month": "上月",
            "last_30d": "近30天", "this_quarter": "本季度", "this_year": "本年", "custom": "自定义"}
 DEFAULT_PRESET = "last_30d"
+VIEW_KEYS = {"period", "area", "from", "to", "asof"}
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ def now_local(tz, step_seconds: int) -> datetime:
 
 def read_view(tz, step_seconds: int) -> View:
     """The view named by the URL; anything unreadable falls back to the default and is corrected."""
-    qp = st.query_params
+    qp = dict(st.query_params)
+    if not qp.keys() & VIEW_KEYS:  # a page switch from the menu carries no parameters: keep the view
+        qp = st.session_state.get("view_params", {})
     now = now_local(tz, step_seconds)
     pinned = _datetime(qp.get("asof"))
     asof = min(pinned, now) if pinned else now  # a link may look back in time, never ahead
@@ -75,6 +78,7 @@ def write_view(view: View) -> None:
         params.update({"from": view.period.start.isoformat(), "to": view.period.end.isoformat()})
     if view.pinned:
         params["asof"] = view.asof.isoformat(timespec="minutes")
+    st.session_state["view_params"] = params
     if dict(st.query_params) != params:
         st.query_params.from_dict(params)
 

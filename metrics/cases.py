@@ -1,0 +1,68 @@
+"""Lists of individual cases (overdue, newest, one worker's): few rows, scoped, personal data masked.
+
+These are the only queries that return rows rather than aggregates, so each is capped by `limit`.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import sqlalchemy as sa
+
+from data_access.db import Database
+from metrics.definitions import Ctx
+from metrics.labels import SOURCE_NAMES, STATUS_NAMES
+from metrics.period import Period
+from metrics.privacy import mask_frame
+from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
+
+PERSONAL = ("address", "reporter_name", "reporter_phone")
+
+
+def _case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
+    e, a = ctx.e, db.schema.table("areas")
+    areas = scoped_areas(db, focus)
+    cols = [e.c.id.label("id"), e.c.case_no.label("case_no"), a.c.name.label("grid"), a.c.code.label("grid_code"),
+            ctx.cat.c.name.label("category"), e.c.source.label("source"), e.c.status.label("status"),
+            e.c.reported_at.label("reported_at"), e.c.deadline_at.label("deadline_at"),
+            e.c.closed_at.label("closed_at")]
+    if personal:
+        cols += [e.c[c].label(c) for c in PERSONAL]
+    return (sa.select(*cols)
+            .select_from(e.outerjoin(ctx.cat, e.c.category_code == ctx.cat.c.code).join(a, e.c.grid_id == a.c.id))
+            .where(e.c.grid_id.in_(sa.select(areas.c.area_id))))
+
+
+def _finish(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -> pd.DataFrame:
+    smap = db.schema.map
+    frame["status"] = [STATUS_NAMES.get(smap.canonical_value("events", "status", s), s) for s in frame["status"]]
+    frame["source"] = [SOURCE_NAMES.get(smap.canonical_value("events", "source", s), s) for s in frame["source"]]
+    for col in ("reported_at", "deadline_at", "closed_at"):
+        frame[col] = pd.to_datetime(frame[col])
+    frame["overdue_hours"] = ((pd.Timestamp(asof) - frame["deadline_at"]).dt.total_seconds() / 3600).round(1)
+    return frame if unmasked else mask_frame(frame)
+
+
+def overdue_cases(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
+                  tree: AreaTree | None = None, limit: int = 200, unmasked: bool = False) -> pd.DataFrame:
+    """超期未结 at T, longest overdue first (the period does not apply: overdue is overdue)."""
+    tree, focus = focus_for(db, tree, scope, area_code)
+    ctx = Ctx(db.schema)
+    e = ctx.e.c
+    stmt = (_case_select(db, ctx, focus, personal=True)
+            .where(ctx.open_at_asof(), e.reported_at <= ctx.asof, e.deadline_at < ctx.asof)
+            .order_by(e.deadline_at, e.id).limit(limit))
+    return _finish(db, db.query(stmt, {"asof": asof}), asof, unmasked)
+
+
+def newest_cases(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
+                 tree: AreaTree | None = None, limit: int = 20, personal: bool = False) -> pd.DataFrame:
+    """The latest reports up to T; without personal columns unless asked (the wall display never asks)."""
+    tree, focus = focus_for(db, tree, scope, area_code)
+    ctx = Ctx(db.schema)
+    e = ctx.e.c
+    stmt = (_case_select(db, ctx, focus, personal=personal)
+            .where(e.reported_at <= ctx.asof, e.reported_at >= sa.bindparam("p_start"))
+            .order_by(e.reported_at.desc(), e.id.desc()).limit(limit))
+    frame = db.query(stmt, {"asof": asof, "p_start": Period(start, end).start_dt})
+    return _finish(db, frame, asof, unmasked=False)
