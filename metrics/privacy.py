@@ -31,7 +31,7 @@ def mask_address(value, keep: int = 6) -> str:
     if _blank(value):
         return ""
     s = str(value).strip()
-    return s if len(s) <= keep else s[:keep] + "****"
+    return s[:min(keep, max(1, len(s) // 2))] + "****"  # a short address still loses its house number
 
 
 MASKS = {"reporter_name": mask_name, "name": mask_name, "reporter_phone": mask_phone, "phone": mask_phone,

@@ -12,6 +12,7 @@ def test_names():
 def test_phones_and_addresses():
     assert mask_phone("13812345678") == "138****5678" and mask_phone("123") == "***"
     assert mask_address("坊子区凤凰街道富泉社区12号楼3单元") == "坊子区凤凰街****"
+    assert mask_address("测试路31号") == "测试路****"  # short: half is kept at most
 
 
 def test_frame_masks_every_personal_column_and_leaves_the_rest():

@@ -1,0 +1,94 @@
+"""事件办结: the lifecycle funnel, handling time, closure and on-time rates by child area and by
+category, sources, the level that resolved each case, and the overdue list (personal data masked)."""
+import streamlit as st
+
+from metrics import breakdowns, cases, events_extra
+from metrics.scope import LEVEL_NAMES
+from ui import format as fmt
+from ui.components import KPIS, Kpi, breadcrumb, caption, drill_from_chart, drill_from_table, kpi_card
+from ui.context import current
+from ui.figures import events as charts
+
+CARDS = [k for k in KPIS if k.key in ("reported", "filed", "closure_rate", "on_time_rate", "overdue_open",
+                                      "median_hours")] + [
+    Kpi("p90_hours", "办结时长P90", fmt.hours, "pct", "down", "周期内立案并已结案事件的上报至结案时长，90% 分位数"),
+    Kpi("grid_resolved_rate", "网格内化解率", fmt.pct, "pp", "up", "已结案事件中在网格层级化解的比例（小事不出网格）")]
+PCT = {c: st.column_config.NumberColumn(format="%.1f%%") for c in ("结案率", "按期结案率", "网格内化解率")}
+
+ctx = current()
+key = ctx.view.area_code or "top"
+breadcrumb(ctx)
+st.title(f"事件办结 · {ctx.area_name}")
+st.caption(ctx.caption())
+
+data = ctx.summary()
+for row in (CARDS[:4], CARDS[4:]):
+    for kpi, col in zip(row, st.columns(4)):
+        kpi_card(kpi, data, col)
+
+left, right = st.columns(2)
+with left:
+    if data["reported"]:
+        st.plotly_chart(charts.funnel(ctx.metric(breakdowns.funnel), "事件流转漏斗（上报→立案→派遣→结案）"))
+    else:
+        st.info("所选区域在该周期内没有上报事件。可在左侧更换统计周期。")
+    caption(ctx, "百分比为占上报数的比例")
+with right:
+    hist = ctx.metric(breakdowns.handling_histogram)
+    if hist["count"].sum():
+        st.plotly_chart(charts.handling_histogram(hist, data["median_hours"], data["p90_hours"], "办结时长分布"))
+    else:
+        st.info("该周期内立案的事件截至统计时点还没有办结，暂无办结时长。")
+    caption(ctx, f"周期内立案并已结案的 {fmt.count(data['handled_n'] or 0)} 件")
+
+children = ctx.children()
+if children.empty:
+    st.info("当前区域是最末级网格，没有下级区域可比较。")
+else:
+    level = LEVEL_NAMES.get(children["level"].iloc[0], "下级区域")
+    st.subheader(f"各{level}结案与按期结案率（点击条形或表格行下钻）")
+    left, right = st.columns([5, 6])
+    with left:
+        chart = st.plotly_chart(charts.rate_bars(children, f"各{level}结案率与按期结案率"), on_select="rerun",
+                                selection_mode="points", key=f"events_child_chart_{key}")
+        drill_from_chart(chart)
+        caption(ctx)
+    with right:
+        table = charts.child_table(children)
+        picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", hide_index=True,
+                              key=f"events_child_table_{key}", column_config=PCT)
+        drill_from_table(picked, table.index)
+        caption(ctx, "超期未结按统计时点计，不论立案日期")
+
+st.subheader("按事件类别与来源")
+left, right = st.columns([5, 6])
+with left:
+    by_category = ctx.metric(breakdowns.breakdown, by="category")
+    if by_category.empty:
+        st.info("该周期内没有上报事件，无法按类别统计。")
+    else:
+        st.plotly_chart(charts.rate_bars(by_category, "各类别结案率与按期结案率", label="label", code="key"))
+    caption(ctx)
+with right:
+    by_source = ctx.metric(breakdowns.breakdown, by="source", names=("reported",))
+    levels = ctx.metric(events_extra.resolution_levels)
+    if by_source.empty:
+        st.info("该周期内没有上报事件，无法按来源统计。")
+    else:
+        st.plotly_chart(charts.sources(by_source, "事件来源（上报数）"))
+    caption(ctx)
+    if levels["closed"].sum():
+        st.plotly_chart(charts.resolution_levels(
+            levels, f"结案事件化解层级 · 网格内化解率 {fmt.pct(charts.grid_share(levels))}（小事不出网格）"))
+    else:
+        st.info("该周期内立案的事件截至统计时点还没有结案，无法统计化解层级。")
+    caption(ctx, "周期内立案并已结案的事件，按化解层级")
+
+st.subheader("超期未结事件")
+overdue = ctx.metric(cases.overdue_cases)
+if overdue.empty:
+    st.info(f"截至 {ctx.view.asof:%Y-%m-%d %H:%M} 没有超期未结的事件。")
+else:
+    st.dataframe(charts.overdue_table(overdue), hide_index=True)
+shown = f"，显示超期最久的 {len(overdue)} 件" if len(overdue) < (data["overdue_open"] or 0) else ""
+caption(ctx, f"共 {data['overdue_open'] or 0} 件{shown}；超期按统计时点计、不论立案日期；个人信息已脱敏")
