@@ -1,0 +1,70 @@
+"""平安指数: the areas on a map coloured by grade, where and when events happen, the index over time,
+and what pulled the selected area's score down."""
+import pandas as pd
+import streamlit as st
+
+from metrics import breakdowns, geo
+from ui import format as fmt
+from ui.components import breadcrumb, caption, drill_from_chart
+from ui.context import current
+from ui.figures import maps, safety
+from ui.figures.common import GRAIN_NAMES, grain_for
+from ui.state import drill
+
+ctx = current()
+breadcrumb(ctx)
+st.title(f"平安指数 · {ctx.area_name}")
+data = ctx.summary()
+grade = data["safety_grade"] or "无数据"
+st.caption(ctx.caption())
+
+left, right = st.columns([3, 2])
+with left:
+    children = ctx.children()
+    shapes = ctx.metric(geo.area_shapes)
+    scores = children if not children.empty else pd.DataFrame(
+        [{"area_id": ctx.focus.single, **{k: data[k] for k in ("safety_index", "safety_grade")},
+          "safety_color": next((g.color for g in ctx.settings.safety.grades if g.name == data["safety_grade"]),
+                               "#9e9e9e")}])
+    areas = shapes.merge(scores[["area_id", "safety_index", "safety_grade", "safety_color"]], on="area_id", how="left")
+    density = ctx.metric(geo.event_density, box=ctx.settings.map.city_box)
+    show_density = st.toggle("叠加事件密度热力图", value=False)
+    picked = st.pydeck_chart(maps.safety_map(areas, density, ctx.settings.map, show_density=show_density),
+                             on_select="rerun", selection_mode="single-object", key=f"map_{ctx.view.area_code}")
+    chosen = (picked.selection.objects.get("areas") or [{}])[0] if picked else {}
+    if chosen.get("code") and chosen["code"] != ctx.view.area_code and not children.empty:
+        drill(chosen["code"])
+    st.plotly_chart(safety.legend_strip(maps.grade_legend(ctx.settings.safety.grades)), config={"staticPlot": True})
+    caption(ctx, "区域按平安指数等级着色，点击区域下钻；热力为周期内上报事件的位置密度")
+
+with right:
+    st.metric(f"{ctx.area_name} 平安指数", f"{fmt.index(data['safety_index'])} {grade}",
+              delta=fmt.delta(data["safety_index"], data["previous"]["safety_index"], "points"),
+              delta_description="环比")
+    st.plotly_chart(safety.contributions(data["safety_parts"], "各指标得分：是什么拉低了指数"))
+    if data["safety_missing"]:
+        st.caption("无数据、未计入指数的指标：" + "、".join(data["safety_missing"]))
+    caption(ctx, "指数 = Σ 权重 × 指标得分 / Σ 有数据指标的权重")
+
+grain = grain_for(ctx.view.period.days)
+a, b = st.columns(2)
+trend = ctx.trend(grain)
+if trend.empty:
+    a.info("该周期内没有可计算指数的数据。")
+else:
+    a.plotly_chart(safety.index_trend(trend, ctx.settings.safety.grades, f"平安指数走势（按{GRAIN_NAMES[grain]}）"))
+cells = ctx.metric(breakdowns.breakdown, by="weekday_hour", names=("reported",))
+if cells.empty:
+    b.info("该周期内没有上报事件。")
+else:
+    b.plotly_chart(safety.hour_weekday_heatmap(cells, "事件发生时段：星期 × 小时"))
+caption(ctx)
+
+rows = ctx.metric(breakdowns.breakdown, by="dimension", names=("reported",), per_child=True)
+if rows.empty:
+    st.info("没有下级区域，或该周期内没有上报事件。")
+else:
+    heat = st.plotly_chart(safety.area_category_heatmap(rows, "下级区域 × 事件类别（件），点击下钻"),
+                           on_select="rerun", selection_mode="points", key=f"heat_{ctx.view.area_code}")
+    drill_from_chart(heat)
+    caption(ctx)

@@ -1,0 +1,84 @@
+"""平安指数 figures: when events happen, what kind where, the index over time, and why an area scores
+as it does. Pure: DataFrames in, Plotly figures out."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from metrics.labels import WEEKDAY_NAMES
+from ui.figures.common import layout, time_axis
+
+
+def hour_weekday_matrix(cells: pd.DataFrame) -> pd.DataFrame:
+    """7 × 24 counts (weekday rows Monday first, hours 0–23) from keys weekday·100 + hour."""
+    matrix = np.zeros((7, 24), dtype=int)
+    for key, n in zip(cells["key"].astype(int), cells["reported"].astype(int)):
+        matrix[key // 100 - 1, key % 100] += n
+    return pd.DataFrame(matrix, index=[WEEKDAY_NAMES[d] for d in range(1, 8)], columns=[f"{h}时" for h in range(24)])
+
+
+def hour_weekday_heatmap(cells: pd.DataFrame, title: str) -> go.Figure:
+    m = hour_weekday_matrix(cells)
+    fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=list(m.columns), y=list(m.index), colorscale="YlOrRd",
+                               hovertemplate="%{y} %{x}：%{z} 件<extra></extra>", colorbar=dict(title="件")))
+    fig.update_yaxes(autorange="reversed")
+    return layout(fig, title, height=330, hovermode="closest")
+
+
+def area_category_matrix(rows: pd.DataFrame) -> pd.DataFrame:
+    """Child areas × event dimension counts; rows keep the area code as their index."""
+    m = rows.pivot_table(index=["code", "name"], columns="label", values="reported", aggfunc="sum", fill_value=0)
+    m = m.loc[m.sum(axis=1).sort_values(ascending=False).index]
+    return m[m.sum().sort_values(ascending=False).index]
+
+
+def area_category_heatmap(rows: pd.DataFrame, title: str) -> go.Figure:
+    """Each cell: events of a category in a child area. customdata holds the area code (click to drill)."""
+    m = area_category_matrix(rows)
+    codes = [[code] * m.shape[1] for code, _ in m.index]
+    fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=list(m.columns), y=[name for _, name in m.index],
+                               customdata=np.array(codes)[..., None], colorscale="Blues", text=m.to_numpy(),
+                               texttemplate="%{text}", hovertemplate="%{y} · %{x}：%{z} 件<extra>点击下钻</extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return layout(fig, title, height=max(300, 30 * m.shape[0] + 110), hovermode="closest")
+
+
+def index_trend(trend: pd.DataFrame, grades, title: str) -> go.Figure:
+    """The index per bucket over coloured grade bands (the last band reaches down to 0)."""
+    fig = go.Figure()
+    bounds = [100] + [max(0, g.minimum) for g in grades[:-1]] + [0]
+    for g, top, bottom in zip(grades, bounds, bounds[1:]):
+        fig.add_hrect(y0=bottom, y1=top, fillcolor=g.color, opacity=0.12, line_width=0,
+                      annotation_text=g.name, annotation_position="right")
+    fig.add_scatter(x=trend["period_start"], y=trend["safety_index"], mode="lines+markers", name="平安指数",
+                    line=dict(color="#1a237e", width=3), connectgaps=False)
+    fig.update_yaxes(range=[max(0, (trend["safety_index"].min() or 0) - 10), 100])
+    return time_axis(layout(fig, title, height=330))
+
+
+def contributions(parts: list[dict], title: str) -> go.Figure:
+    """Each indicator's score (0–100) with the points of the index it lost; missing ones say 无数据."""
+    rows = pd.DataFrame(parts)
+    rows = rows.iloc[::-1]  # first indicator on top
+    scores = rows["score"].fillna(0)
+    fig = go.Figure()
+    fig.add_bar(y=rows["name"], x=scores, orientation="h", name="指标得分",
+                marker_color=["#c62828" if s < 60 else "#ef6c00" if s < 80 else "#2e7d32" for s in scores],
+                text=[("无数据" if pd.isna(s) else f"{s:.0f} 分，拉低 {lost:.1f}")
+                      for s, lost in zip(rows["score"], rows["lost"].fillna(0))], textposition="auto")
+    fig.update_xaxes(range=[0, 100], title="指标得分（效能系数法，权重见悬停）")
+    fig.update_traces(customdata=rows[["weight"]].to_numpy(), hovertemplate="%{y}：%{x:.1f} 分，权重 %{customdata[0]}<extra></extra>")
+    return layout(fig, title, height=60 * len(rows) + 100, hovermode="closest")
+
+
+def legend_strip(items) -> go.Figure:
+    """The grade colours as a one-line legend (name, range), drawn in the configured hex colours."""
+    fig = go.Figure()
+    for i, item in enumerate(items):
+        fig.add_scatter(x=[i], y=[0], mode="markers+text", marker=dict(symbol="square", size=18, color=item.color),
+                        text=[f"  {item.name} {item.range}".rstrip()], textposition="middle right",
+                        hoverinfo="skip", showlegend=False)
+    fig.update_xaxes(visible=False, range=[-0.2, len(items)])
+    fig.update_yaxes(visible=False)
+    return layout(fig, "", height=50, hovermode=False).update_layout(margin=dict(l=0, r=0, t=0, b=0))
