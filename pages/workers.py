@@ -1,0 +1,88 @@
+"""网格员绩效: score, grade and ranks per worker (SPEC §6), households per grid worker against the 300–500
+norm, and one worker's record (click a row). Worker names are personal data: shown masked only."""
+import streamlit as st
+
+from metrics.labels import EMPLOYMENT_NAMES, ROLE_NAMES
+from metrics.worker_detail import worker_activity
+from metrics.workers import worker_table, working_days
+from ui import format as fmt
+from ui.components import breadcrumb, caption
+from ui.context import current
+from ui.figures import workers as charts
+
+ctx = current()
+breadcrumb(ctx)
+st.title(f"网格员绩效 · {ctx.area_name}")
+st.caption(ctx.caption())
+table = ctx.metric(worker_table, model=ctx.settings.workers)
+if table.empty:
+    st.info("所选区域没有登记的网格员、网格指导员或网格长。")
+    st.stop()
+
+left, right = st.columns(2)
+roles = left.pills("岗位", list(ROLE_NAMES), format_func=ROLE_NAMES.get, selection_mode="multi",
+                   default=list(ROLE_NAMES))
+kinds = right.pills("用工性质", list(EMPLOYMENT_NAMES), format_func=EMPLOYMENT_NAMES.get, selection_mode="multi",
+                    default=list(EMPLOYMENT_NAMES))
+shown = charts.filter_workers(table, roles, kinds)
+days = working_days(ctx.view.period)
+
+grids = charts.grid_loads(table)
+norm = charts.norm_summary(grids)
+unstaffed = len(charts.grids_under(ctx.tree, ctx.focus.area_ids) - set(grids["area_id"]))
+left, right = st.columns(2)
+with left:
+    if shown.empty:
+        st.info("没有符合所选岗位和用工性质的人员，无等级分布可画。")
+    else:
+        st.plotly_chart(charts.grade_distribution(shown, f"综合得分等级分布（{len(shown)} 人，按上方筛选）"))
+    caption(ctx)
+with right:
+    if grids.empty:
+        st.info("所选区域没有在岗网格员，无法计算每名网格员服务户数。")
+    else:
+        st.plotly_chart(charts.load_histogram(
+            grids, f"每名网格员服务户数：{len(grids)} 个网格中 {norm['outside']} 个超出 300–500 户"))
+    caption(ctx, f"低于 300 户 {norm['below']} 个、高于 500 户 {norm['above']} 个网格；"
+                 f"另有 {unstaffed} 个网格无在岗网格员（不计入）")
+
+st.subheader("人员绩效明细（点击表头排序，点击一行查看个人档案）")
+view = charts.table_view(shown, ctx.tree.frame["name"])
+if view.empty:
+    st.info("没有符合所选岗位和用工性质的人员。")
+number = st.column_config.NumberColumn
+picked = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide_index=True, placeholder="—",
+                      key=f"workers_{ctx.view.area_code}_{ctx.view.period}_{ctx.view.asof}_{roles}_{kinds}",
+                      column_config={"综合得分": number(format="%.2f"), "户数/网格员": number(format="%d"),
+                                     **{c: number(format="%.1f%%") for c in charts.RATE_COLUMNS}})
+caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/网格员仅对在岗网格员计算；— 表示无数据或不适用")
+
+rows = [r for r in (picked.selection.rows if picked else []) if r < len(view)]
+if not rows:
+    st.info("在上表中点击一行，查看该人员的得分构成、每日走访巡查和上报案件。")
+    st.stop()
+wid = int(view.index[rows[0]])
+row = shown[shown["worker_id"] == wid].iloc[0].to_dict()
+act = ctx.metric(worker_activity, worker_id=wid)
+st.subheader(f"个人档案：{charts.worker_label(row)} · {EMPLOYMENT_NAMES.get(row['employment'], row['employment'])}"
+             f" · {ctx.tree.row(row['area_id'])['name']}")
+cards = st.columns(5)
+same_role = int((table["role"] == row["role"]).sum())
+score = fmt.NO_DATA if fmt.missing(row["score"]) else f"{row['score']:.2f}（{row['grade']}）"
+cards[0].metric("综合得分（等级）", score)
+rank = fmt.NO_DATA if fmt.missing(row["rank_in_role"]) else f"{row['rank_in_role']:.0f} / {same_role}"
+cards[1].metric("岗位内排名", rank)
+cards[2].metric("走访户次", fmt.count(row["visits"]))
+cards[3].metric("巡查天数 / 工作日", f"{row['patrol_days']} / {days}")
+cards[4].metric("上报数（有效上报率）", f"{row['reported']}（{fmt.pct(row['valid_report_rate'])}）")
+left, right = st.columns(2)
+comps = charts.components(row, ctx.settings.workers.weights)
+left.plotly_chart(charts.component_bars(comps, "得分构成：各项实得分与权重满分"))
+right.plotly_chart(charts.daily_activity(act.daily, "每日走访、巡查与上报", ctx.settings.workers.visits_per_day))
+caption(ctx, "无数据的指标不计入权重；走访、巡查、上报按发生地在权限范围内计")
+st.markdown(f"**上报案件（{len(act.cases)} 件{'，仅列最近 200 件' if len(act.cases) >= 200 else ''}）**")
+if act.cases.empty:
+    st.info("该人员在所选周期内没有上报案件。")
+else:
+    st.dataframe(charts.cases_view(act.cases), hide_index=True)
+caption(ctx)
