@@ -11,7 +11,13 @@ from ui.context import build_context  # noqa: E402
 from ui.state import read_view  # noqa: E402
 
 # Declared first, so even the start-up screens show this menu and not Streamlit's default one.
-pages = [st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", default=True)]
+pages = [
+    st.Page("views/overview.py", title="总览", icon=":material/dashboard:", default=True),
+    st.Page("views/safety.py", title="平安指数", icon=":material/shield:", url_path="safety"),
+    st.Page("views/events.py", title="事件办结", icon=":material/assignment_turned_in:", url_path="events"),
+    st.Page("views/satisfaction.py", title="群众满意度", icon=":material/sentiment_satisfied:", url_path="satisfaction"),
+    st.Page("views/workers.py", title="网格员绩效", icon=":material/badge:", url_path="workers"),
+]
 page = st.navigation(pages)
 
 settings = startup.settings_or_stop()

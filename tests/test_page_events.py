@@ -27,7 +27,7 @@ def page(load_database, monkeypatch):
         for k, v in {**VIEW, **params}.items():
             at.query_params[k] = v
         at.run()  # st.navigation registers its pages on the first run; then open ours
-        at.switch_page("pages/events.py").run()
+        at.switch_page("views/events.py").run()
         assert not at.exception, [e.value for e in at.exception]
         assert not at.error, [e.value for e in at.error]
         assert at.title[0].value.startswith("事件办结")

@@ -20,7 +20,7 @@ def page(load_database, monkeypatch):
         for k, v in {**VIEW, **params}.items():
             at.query_params[k] = v
         at.run()  # registers the navigation's pages
-        at.switch_page("pages/safety.py").run()
+        at.switch_page("views/safety.py").run()
         assert not at.exception, [e.value for e in at.exception]
         assert not at.error, [e.value for e in at.error]
         return at

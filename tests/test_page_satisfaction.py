@@ -24,7 +24,7 @@ def app(load_database, monkeypatch):
         for k, v in {**VIEW, **params}.items():
             at.query_params[k] = v
         at.run()  # st.navigation registers the pages on the first run; then the page can be opened
-        at.switch_page("pages/satisfaction.py").run()
+        at.switch_page("views/satisfaction.py").run()
         assert not at.exception, [e.value for e in at.exception]
         assert not at.error, [e.value for e in at.error]
         return at

@@ -24,7 +24,7 @@ def page(load_database, monkeypatch):
         for k, v in {**VIEW, **params}.items():
             at.query_params[k] = v
         at.run()
-        at.switch_page("pages/workers.py").run()
+        at.switch_page("views/workers.py").run()
         ok(at)
         return at
     return run
