@@ -97,7 +97,7 @@ class Database:
             with self.engine.connect() as conn:
                 result = conn.execute(stmt, params or {})
                 return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
-        except sa.exc.OperationalError as exc:
+        except sa.exc.OperationalError:
             self.ping()  # raises DatabaseUnavailable when the server is gone; else the query itself failed
             raise
 

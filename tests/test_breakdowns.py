@@ -1,6 +1,5 @@
 """Breakdowns, funnel, handling-time bins, case lists and map data against the fixture, by hand,
 on DuckDB, PostgreSQL and MariaDB. Event ids refer to the table in tests/fixture.py."""
-import pandas as pd
 import pytest
 
 from data_access.errors import ScopeDenied

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from data_access.schema import CANONICAL  # noqa: F401  (import check: the CLI's package is importable)
 from metrics.summary import SUMMARY_KEYS
 
 ROOT = Path(__file__).resolve().parent.parent

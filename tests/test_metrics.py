@@ -10,7 +10,7 @@ last year = [2025-03-02, 2025-03-09), as-of T = 2026-03-12 12:00. Event ids are 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 from types import SimpleNamespace
 
 import pandas as pd

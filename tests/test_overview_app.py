@@ -1,29 +1,13 @@
 """The 总览 page run headless with AppTest on the fixture: the numbers on screen are the hand values."""
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-VIEW = {"period": "custom", "from": "2026-03-02", "to": "2026-03-09", "asof": "2026-03-12T12:00"}
 
 
 @pytest.fixture
-def app(load_database, monkeypatch):
-    monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def run(**params) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in {**VIEW, **params}.items():
-            at.query_params[k] = v
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
-        return at
-    return run
+def app(open_page):
+    return lambda **params: open_page(**params)
 
 
 def metrics(at: AppTest) -> dict:
@@ -72,10 +56,7 @@ def test_area_in_url_drills_in_and_breadcrumb_walks_back(app):
     # the browser test, and the district's own numbers by test_city_kpis_match_hand_values.)
 
 
-def test_unknown_area_is_refused(app):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in {**VIEW, "area": "NOPE"}.items():
-        at.query_params[k] = v
-    at.run()
+def test_unknown_area_is_refused(open_page):
+    at = open_page(area="NOPE", check=False)
     assert at.error and "NOPE" in at.error[0].value
     assert not at.metric

@@ -2,34 +2,20 @@
 of tests/fixture.py (P = [2026-03-02, 2026-03-09), T = 2026-03-12 12:00; see tests/test_metrics.py)."""
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from google.protobuf import text_format
 from streamlit.testing.v1 import AppTest
 
 from tests.fixture import events, workers
 
-ROOT = Path(__file__).resolve().parent.parent
-VIEW = {"period": "custom", "from": "2026-03-02", "to": "2026-03-09", "asof": "2026-03-12T12:00"}
 
 
 @pytest.fixture
-def page(load_database, monkeypatch):
-    monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def run(**params) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in {**VIEW, **params}.items():
-            at.query_params[k] = v
-        at.run()  # st.navigation registers its pages on the first run; then open ours
-        at.switch_page("views/events.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
+def page(open_page):
+    def run(**params):
+        at = open_page("views/events.py", **params)
         assert at.title[0].value.startswith("事件办结")
         return at
     return run

@@ -1,28 +1,13 @@
 """The 平安指数 page on the fixture (AppTest): the index, its grade and the indicator breakdown."""
-from pathlib import Path
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-VIEW = {"period": "custom", "from": "2026-03-02", "to": "2026-03-09", "asof": "2026-03-12T12:00"}
 
 
 @pytest.fixture
-def page(load_database, monkeypatch):
-    monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def run(**params) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in {**VIEW, **params}.items():
-            at.query_params[k] = v
-        at.run()  # registers the navigation's pages
-        at.switch_page("views/safety.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
+def page(open_page):
+    def run(**params):
+        at = open_page("views/safety.py", **params)
         return at
     return run
 

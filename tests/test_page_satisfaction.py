@@ -2,31 +2,17 @@
 of tests/test_satisfaction.py (city 7/9, previous 2/3, last year 2/2; S1 4/5, S2 3/4)."""
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parent.parent
-VIEW = {"period": "custom", "from": "2026-03-02", "to": "2026-03-09", "asof": "2026-03-12T12:00"}
 
 
 @pytest.fixture
-def app(load_database, monkeypatch):
-    monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def run(**params) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in {**VIEW, **params}.items():
-            at.query_params[k] = v
-        at.run()  # st.navigation registers the pages on the first run; then the page can be opened
-        at.switch_page("views/satisfaction.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        assert not at.error, [e.value for e in at.error]
+def app(open_page):
+    def run(**params):
+        at = open_page("views/satisfaction.py", **params)
         return at
     return run
 

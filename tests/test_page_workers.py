@@ -1,38 +1,21 @@
 """The 网格员绩效 page run headless with AppTest on the fixture: the values on screen are the hand values
 of tests/test_workers.py and tests/test_worker_detail.py, and no worker's full name is ever shown."""
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.apptest import assert_clean
 from tests.fixture import workers as fixture_workers
 
-ROOT = Path(__file__).resolve().parent.parent
-VIEW = {"period": "custom", "from": "2026-03-02", "to": "2026-03-09", "asof": "2026-03-12T12:00"}
 FULL_NAMES = [n for n in fixture_workers()["name"] if len(n) >= 2]  # 张三明 … 冯十二
 
 
 @pytest.fixture
-def page(load_database, monkeypatch):
-    monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-    def run(**params) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in {**VIEW, **params}.items():
-            at.query_params[k] = v
-        at.run()
-        at.switch_page("views/workers.py").run()
-        ok(at)
+def page(open_page):
+    def run(**params):
+        at = open_page("views/workers.py", **params)
         return at
     return run
-
-
-def ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
 
 
 def select(at: AppTest, worker_id: int) -> AppTest:
@@ -41,7 +24,7 @@ def select(at: AppTest, worker_id: int) -> AppTest:
     at.session_state[table.key] = {"selection": {"rows": [list(table.value.index).index(worker_id)],
                                                  "columns": [], "cells": []}}
     at.run()
-    ok(at)
+    assert_clean(at)
     return at
 
 
@@ -95,13 +78,13 @@ def test_filter_by_role_and_employment(page):
     at = page()
     role, employment = at.pills[0], at.pills[1]
     role.set_value(["grid_worker"]).run()
-    ok(at)
+    assert_clean(at)
     assert set(workers_table(at)["岗位"]) == {"网格员"} and len(workers_table(at)) == 5  # 101 102 105 106 107
     employment.set_value(["part_time"]).run()
-    ok(at)
+    assert_clean(at)
     assert sorted(workers_table(at)["姓名"]) == sorted(["李*", "钱*", "周*"])  # 102 105 107
     at.pills[0].set_value([]).run()
-    ok(at)
+    assert_clean(at)
     assert any("没有符合" in i.value for i in at.info)
 
 
