@@ -2,11 +2,13 @@
 
 Every wrong key or value raises ConfigError naming the key and what was expected, so start-up stops
 with a message instead of a half-working dashboard. The database URL may come from the environment
-(GRID_DB_URL) or `.streamlit/secrets.toml`, so passwords never sit in config.toml.
+(GRID_DB_URL) or `.streamlit/secrets.toml`, so passwords never sit in config.toml. The sign-in mode
+may come from GRID_AUTH_MODE.
 """
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +28,7 @@ SECRETS = ROOT / ".streamlit" / "secrets.toml"
 
 # Every accepted key, with its type; README's configuration table documents each (a test checks).
 KEYS: dict[str, dict[str, type | tuple]] = {
-    "database": {"url": str, "demo_path": str, "demo_events": int, "demo_seed": int},
+    "database": {"url": str, "demo_path": str, "demo_events": int, "demo_seed": int, "demo_bad_rows": int},
     "time": {"timezone": str},
     "refresh": {"cache_seconds": int, "wall_seconds": int, "wall_rotate_seconds": int},
     "map": {"center_lon": (int, float), "center_lat": (int, float), "zoom": (int, float), "tile_url": str,
@@ -34,7 +36,14 @@ KEYS: dict[str, dict[str, type | tuple]] = {
     "safety_index": {"indicators": list, "grades": list},
     "worker_score": {"weights": dict, "visits_per_day": (int, float), "verify_minutes": int},
     "schema": {"tables": dict, "columns": dict, "values": dict},
+    "auth": {"mode": str, "proxy_header": str, "users_path": str, "oidc_provider": str},
 }
+
+# How users sign in: the dashboard's own accounts, a trusted reverse proxy's header, Streamlit's
+# st.login (OIDC), or no sign-in at all.
+AUTH_MODES = ("builtin", "proxy", "oidc", "none")
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+$")  # an RFC 9110 token
+_PROVIDER_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class Settings:
     demo_path: Path
     demo_events: int
     demo_seed: int
+    demo_bad_rows: int
     timezone: ZoneInfo
     cache_seconds: int
     wall_seconds: int
@@ -60,6 +70,10 @@ class Settings:
     safety: SafetyModel
     workers: WorkerModel
     schema: SchemaMap
+    auth_mode: str = "builtin"
+    proxy_header: str = "X-Forwarded-User"
+    users_path: Path = ROOT / "data" / "users.sqlite"
+    oidc_provider: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -98,6 +112,12 @@ def _positive(key: str, value: int) -> int:
     return value
 
 
+def _not_negative(key: str, value: int) -> int:
+    if value < 0:
+        raise ConfigError(key, "a number ≥ 0", value)
+    return value
+
+
 def _db_url(raw: Mapping, demo_path: Path, env: Mapping[str, str]) -> str:
     secrets = _read_toml(SECRETS).get("database", {})
     url = env.get("GRID_DB_URL") or secrets.get("url") or raw.get("url") or f"duckdb:///{demo_path}"
@@ -106,6 +126,26 @@ def _db_url(raw: Mapping, demo_path: Path, env: Mapping[str, str]) -> str:
     except Exception as exc:
         raise ConfigError("database.url", "an SQLAlchemy URL such as postgresql://user@host/db", url) from exc
     return url
+
+
+def _auth(raw: Mapping, env: Mapping[str, str]) -> dict:
+    mode = env.get("GRID_AUTH_MODE") or raw.get("mode", "builtin")
+    if mode not in AUTH_MODES:
+        source = " (from GRID_AUTH_MODE)" if env.get("GRID_AUTH_MODE") else ""
+        raise ConfigError("auth.mode", "one of " + ", ".join(AUTH_MODES) + source, mode)
+    header = raw.get("proxy_header", "X-Forwarded-User")
+    if not _HEADER_NAME.match(header):
+        raise ConfigError("auth.proxy_header", "an HTTP header name such as X-Forwarded-User", header)
+    users_path = raw.get("users_path", "data/users.sqlite")
+    if not users_path.strip():
+        raise ConfigError("auth.users_path", "a file path such as data/users.sqlite", users_path)
+    users_path = Path(users_path)
+    provider = raw.get("oidc_provider", "")
+    if provider and not _PROVIDER_NAME.match(provider):
+        raise ConfigError("auth.oidc_provider",
+                          'empty or the name of an [auth.<provider>] section in .streamlit/secrets.toml', provider)
+    return {"auth_mode": mode, "proxy_header": header, "oidc_provider": provider,
+            "users_path": users_path if users_path.is_absolute() else ROOT / users_path}
 
 
 def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -126,7 +166,9 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
     return Settings(
         db_url=_db_url(db, demo_path, env), demo_path=demo_path,
         demo_events=_positive("database.demo_events", db.get("demo_events", 300_000)),
-        demo_seed=db.get("demo_seed", 20261121), timezone=tz,
+        demo_seed=db.get("demo_seed", 20261121), demo_bad_rows=_not_negative("database.demo_bad_rows",
+                                                                             db.get("demo_bad_rows", 20)),
+        timezone=tz,
         cache_seconds=_positive("refresh.cache_seconds", refresh.get("cache_seconds", 300)),
         wall_seconds=_positive("refresh.wall_seconds", refresh.get("wall_seconds", 60)),
         wall_rotate_seconds=refresh.get("wall_rotate_seconds", 0),
@@ -135,4 +177,5 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         safety=SafetyModel.from_config(raw.get("safety_index")),
         workers=WorkerModel.from_config(raw.get("worker_score")),
         schema=SchemaMap.from_config(raw.get("schema")),
+        **_auth(raw.get("auth", {}), env),
     )

@@ -1,0 +1,446 @@
+"""The dashboard's own accounts: roles, areas and password hashes in a small SQLite file.
+
+The file lives at `settings.users_path` (default `data/users.sqlite`), never in the shared platform
+database, which the dashboard only reads. The audit log (`data_access.audit`) shares the file.
+
+Roles (SPEC §10): 市/区领导 see the whole city, 区域干部 one or more subtrees, the 指挥大屏 exactly one
+area without personal data or export, 管理员 everything including unmasked details when granted.
+Passwords are hashed with scrypt (standard library) into a self-describing string
+`scrypt$16384$8$1$<salt b64>$<hash b64>`; plaintext is never stored or logged.
+
+Command line (`python -m data_access.users --help`):
+
+    list [--json] | add NAME --role ROLE [--areas A,B] [--display-name X] [--unmask] [--password-stdin]
+    passwd NAME [--password-stdin] | disable NAME | enable NAME        (--config PATH, --path FILE)
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import sqlite3
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+if TYPE_CHECKING:  # imported when needed: the command line stays quick without pandas and SQLAlchemy
+    from metrics.scope import Scope
+
+ROLES = {"leader": "市/区领导", "official": "区域干部", "wall": "指挥大屏", "admin": "管理员"}
+MIN_PASSWORD_LENGTH = 8
+
+# scrypt parameters for new hashes: 16 MiB of memory and ~50 ms per hash.
+SCRYPT_N, SCRYPT_R, SCRYPT_P, SALT_BYTES, KEY_BYTES = 2 ** 14, 8, 1, 16, 32
+_MAX_MEMORY = 64 * 1024 * 1024  # refuse absurd parameters read back from a tampered file
+
+# One account per role for the embedded demo city (documented in README).
+DEMO_USERS = (
+    # name, password, role, areas, display name, can_unmask
+    ("leader", "leader-demo", "leader", (), "演示·市领导", False),
+    ("official", "official-demo", "official", ("370704002",), "演示·凤凰街道干部", False),
+    ("wall", "wall-demo", "wall", ("370704",), "演示·指挥大屏", False),
+    ("admin", "admin-demo", "admin", (), "演示·管理员", True),
+)
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: str
+    areas: tuple[str, ...]
+    display_name: str
+    can_unmask: bool
+    active: bool
+
+    def scope(self) -> Scope:
+        """What this account may see: default-deny for a disabled account or an unknown role."""
+        from metrics.scope import Scope
+        if not self.active:
+            return Scope(())
+        if self.role in ("leader", "admin"):
+            return Scope.everywhere()
+        if self.role in ("official", "wall"):
+            return Scope(tuple(self.areas))
+        return Scope(())
+
+    @property
+    def role_name(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def may_export(self) -> bool:
+        return self.active and self.role != "wall"
+
+    @property
+    def sees_personal_data(self) -> bool:
+        """Whether masked personal data (张*明, 138****5678) may be shown at all."""
+        return self.active and self.role != "wall"
+
+    @property
+    def may_unmask(self) -> bool:
+        """Whether this account may reveal unmasked personal data (each reveal is audited)."""
+        return self.can_unmask and self.sees_personal_data
+
+
+# ---------------------------------------------------------------- password hashing
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, dklen: int) -> bytes:
+    return hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=dklen,
+                          maxmem=_MAX_MEMORY + 1024 * 1024)
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$N$r$p$<salt b64>$<hash b64>` with a fresh random salt: the same password twice differs."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    key = _scrypt(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_BYTES)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(key)}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    """Constant-time comparison against a stored hash; a malformed hash never matches."""
+    try:
+        scheme, n, r, p, salt, key = stored.split("$")
+        n, r, p = int(n), int(r), int(p)
+        salt, key = base64.b64decode(salt, validate=True), base64.b64decode(key, validate=True)
+    except (ValueError, AttributeError):
+        return False
+    if scheme != "scrypt" or not (n >= 2 and n & (n - 1) == 0 and 1 <= r and 1 <= p <= 16
+                                  and 128 * r * n <= _MAX_MEMORY) or not salt or not 16 <= len(key) <= 64:
+        return False
+    return hmac.compare_digest(_scrypt(password, salt, n, r, p, len(key)), key)
+
+
+_DUMMY_HASH: str | None = None
+
+
+def _dummy_hash() -> str:
+    """A hash to check against for unknown names, so the time taken does not reveal which names exist."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))
+    return _DUMMY_HASH
+
+
+# ---------------------------------------------------------------- the file
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    name          TEXT PRIMARY KEY COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    areas         TEXT NOT NULL DEFAULT '[]',   -- JSON list of area codes
+    display_name  TEXT NOT NULL,
+    can_unmask    INTEGER NOT NULL DEFAULT 0,
+    active        INTEGER NOT NULL DEFAULT 1,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+"""
+
+
+def connect(path: str | Path) -> sqlite3.Connection:
+    """Open (creating if needed, readable by its owner only) the dashboard's own SQLite file.
+
+    Autocommit mode: callers group writes with `transaction()`."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:  # created meanwhile by another session
+            pass
+    conn = sqlite3.connect(path, timeout=15, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout = 15000")
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any error: a failed change leaves the file as it was."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _clean_name(name: str) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("用户名不能为空")
+    name = name.strip()
+    if any(ch.isspace() or not ch.isprintable() for ch in name):
+        raise ValueError(f"用户名 {name!r} 不能包含空格或控制字符")
+    if len(name) > 128:
+        raise ValueError("用户名过长（最多 128 个字符）")
+    return name
+
+
+def _clean_password(password: str) -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+    return password
+
+
+def _clean_areas(role: str, areas: Iterable[str], can_unmask: bool = False) -> tuple[str, ...]:
+    if role not in ROLES:
+        raise ValueError(f"未知角色 {role!r}，应为 " + "、".join(f"{k}（{v}）" for k, v in ROLES.items()))
+    if isinstance(areas, str):
+        areas = areas.split(",")
+    cleaned: list[str] = []
+    for code in areas:
+        code = str(code).strip()
+        if not code:
+            continue
+        if any(ch.isspace() or not ch.isprintable() for ch in code):
+            raise ValueError(f"区域编码 {code!r} 无效")
+        if code not in cleaned:
+            cleaned.append(code)
+    label = ROLES[role]
+    if role in ("leader", "admin") and cleaned:
+        raise ValueError(f"角色 {label} 可查看全部区域，不应指定区域")
+    if role == "official" and not cleaned:
+        raise ValueError(f"角色 {label} 至少需要指定一个区域编码")
+    if role == "wall" and len(cleaned) != 1:
+        raise ValueError(f"角色 {label} 必须恰好指定一个区域编码")
+    if role == "wall" and can_unmask:
+        raise ValueError(f"角色 {label} 不显示个人信息，不能授予查看未脱敏信息的权限")
+    return tuple(cleaned)
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(name=row["name"], role=row["role"], areas=tuple(json.loads(row["areas"])),
+                display_name=row["display_name"], can_unmask=bool(row["can_unmask"]), active=bool(row["active"]))
+
+
+class UserStore:
+    """Accounts in the SQLite file at `path`; the table is created on first open.
+
+    Every method opens its own short connection, so one store may be shared by all sessions
+    (threads) of the Streamlit server. Errors are ValueError with a Chinese message."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        with self._conn() as conn:
+            conn.executescript(_SCHEMA)
+        _dummy_hash()  # ready before the first login, so even that one takes the usual time
+
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        conn = connect(self.path)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    def _row(self, conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
+        return conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
+
+    def _update(self, name: str, **values) -> None:
+        name = _clean_name(name)
+        sets = ", ".join(f"{col} = ?" for col in values) + ", updated_at = ?"
+        with self._conn() as conn, transaction(conn):
+            done = conn.execute(f"UPDATE users SET {sets} WHERE name = ?", (*values.values(), _now(), name))
+            if done.rowcount == 0:
+                raise ValueError(f"用户 {name} 不存在")
+
+    def add(self, name: str, password: str, role: str, areas: Iterable[str] = (), display_name: str | None = None,
+            can_unmask: bool = False) -> User:
+        name, password = _clean_name(name), _clean_password(password)
+        areas = _clean_areas(role, areas, can_unmask)
+        display = (display_name or "").strip() or name
+        digest = hash_password(password)
+        now = _now()
+        with self._conn() as conn, transaction(conn):
+            if self._row(conn, name) is not None:
+                raise ValueError(f"用户名 {name} 已存在")
+            conn.execute("INSERT INTO users (name, password_hash, role, areas, display_name, can_unmask, active,"
+                         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                         (name, digest, role, json.dumps(list(areas)), display, int(bool(can_unmask)), now, now))
+        return User(name, role, areas, display, bool(can_unmask), True)
+
+    def set_password(self, name: str, password: str) -> None:
+        self._update(name, password_hash=hash_password(_clean_password(password)))
+
+    def disable(self, name: str) -> None:
+        self._update(name, active=0)
+
+    def enable(self, name: str) -> None:
+        self._update(name, active=1)
+
+    def set_areas(self, name: str, areas: Iterable[str]) -> User:
+        user = self.get(name)
+        if user is None:
+            raise ValueError(f"用户 {_clean_name(name)} 不存在")
+        cleaned = _clean_areas(user.role, areas, user.can_unmask)
+        self._update(user.name, areas=json.dumps(list(cleaned)))
+        return User(user.name, user.role, cleaned, user.display_name, user.can_unmask, user.active)
+
+    def get(self, name: str) -> User | None:
+        """The account (names compare case-insensitively), or None."""
+        if not isinstance(name, str) or not name.strip():
+            return None
+        with self._conn() as conn:
+            row = self._row(conn, name.strip())
+        return _user(row) if row else None
+
+    def list(self) -> list[User]:
+        with self._conn() as conn:
+            return [_user(r) for r in conn.execute("SELECT * FROM users ORDER BY name")]
+
+    def is_empty(self) -> bool:
+        with self._conn() as conn:
+            return conn.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+
+    def verify(self, name: str, password: str) -> User | None:
+        """The active account whose password matches, else None (unknown name, wrong password, disabled).
+
+        The scrypt work is done in every case so the response time does not reveal which names exist."""
+        row = None
+        if isinstance(name, str) and name.strip():
+            with self._conn() as conn:
+                row = self._row(conn, name.strip())
+        ok = check_password(password if isinstance(password, str) else "",
+                            row["password_hash"] if row else _dummy_hash())
+        if row is None or not ok or not row["active"]:
+            return None
+        return _user(row)
+
+
+def ensure_demo_users(store: UserStore) -> list[User]:
+    """When the store has no account at all, create DEMO_USERS (one per role); return those created.
+
+    Check and inserts are one transaction, so two sessions starting together create them once."""
+    if not store.is_empty():
+        return []
+    rows = []
+    for name, password, role, areas, display, unmask in DEMO_USERS:
+        rows.append((name, hash_password(password), role, json.dumps(list(areas)), display, int(unmask)))
+    with store._conn() as conn, transaction(conn):
+        if conn.execute("SELECT COUNT(*) FROM users").fetchone()[0]:
+            return []
+        now = _now()
+        conn.executemany("INSERT INTO users (name, password_hash, role, areas, display_name, can_unmask, active,"
+                         " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
+                         [(*r, now, now) for r in rows])
+    return [User(n, role, tuple(a), d, u, True) for n, _, role, a, d, u in DEMO_USERS]
+
+
+# ---------------------------------------------------------------- command line
+
+class _ArgumentError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one Chinese line and status 2 instead of argparse's usage dump
+        raise _ArgumentError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = _Parser(prog="python -m data_access.users", description="网格治理驾驶舱 账号管理")
+    ap.add_argument("--config", help="config.toml 路径（取其中的 auth.users_path）")
+    ap.add_argument("--path", help="账号文件路径；缺省取 config.toml 的 auth.users_path")
+    sub = ap.add_subparsers(dest="command", required=True)
+    ls = sub.add_parser("list", help="列出账号")
+    ls.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    add = sub.add_parser("add", help="新建账号")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, help="角色：" + "、".join(f"{k}（{v}）" for k, v in ROLES.items()))
+    add.add_argument("--areas", default="", help="区域编码，逗号分隔（区域干部至少一个，指挥大屏恰好一个）")
+    add.add_argument("--display-name", help="显示名称；缺省同用户名")
+    add.add_argument("--unmask", action="store_true", help="允许查看未脱敏的个人信息（每次查看记入审计日志）")
+    add.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    pw = sub.add_parser("passwd", help="修改密码")
+    pw.add_argument("name")
+    pw.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
+    for command, text in (("disable", "停用账号"), ("enable", "启用账号")):
+        sub.add_parser(command, help=text).add_argument("name")
+    return ap
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    import getpass
+    first = getpass.getpass("密码：")
+    if first != getpass.getpass("再次输入密码："):
+        raise ValueError("两次输入的密码不一致")
+    return first
+
+
+def users_path(config: str | None = None, path: str | None = None) -> Path:
+    """The users file: `path` if given, else `auth.users_path` of the config (GRID_CONFIG, config.toml)."""
+    if path:
+        return Path(path)
+    from data_access.settings import load_settings
+    return load_settings(config).users_path
+
+
+def _as_json(user: User) -> dict:
+    return {"name": user.name, "role": user.role, "areas": list(user.areas), "display_name": user.display_name,
+            "active": user.active, "can_unmask": user.can_unmask}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = _parser().parse_args(argv)
+    except _ArgumentError as exc:
+        print(f"错误：参数无效：{exc}（用 --help 查看用法）", file=sys.stderr)
+        return 2
+    try:
+        store = UserStore(users_path(args.config, args.path))
+        if args.command == "list":
+            users = store.list()
+            if args.json:
+                print(json.dumps([_as_json(u) for u in users], ensure_ascii=False))
+            else:
+                for u in users:
+                    state = "" if u.active else "（已停用）"
+                    unmask = "，可查看未脱敏信息" if u.can_unmask else ""
+                    print(f"{u.name}\t{u.role_name}\t{','.join(u.areas) or '全部区域'}\t{u.display_name}{unmask}{state}")
+        elif args.command == "add":
+            _clean_name(args.name)
+            _clean_areas(args.role, args.areas, args.unmask)  # before asking for a password
+            if store.get(args.name) is not None:
+                raise ValueError(f"用户名 {args.name.strip()} 已存在")
+            user = store.add(args.name, _read_password(args.password_stdin), args.role, args.areas,
+                             args.display_name, args.unmask)
+            print(f"已创建账号 {user.name}（{user.role_name}）")
+        elif args.command == "passwd":
+            if store.get(args.name) is None:
+                raise ValueError(f"用户 {args.name.strip()} 不存在")
+            store.set_password(args.name, _read_password(args.password_stdin))
+            print(f"已修改 {args.name.strip()} 的密码")
+        elif args.command in ("disable", "enable"):
+            getattr(store, args.command)(args.name)
+            print(f"已{'停用' if args.command == 'disable' else '启用'}账号 {args.name.strip()}")
+    except (ValueError, OSError, sqlite3.Error) as exc:  # ConfigError is a ValueError
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, EOFError):
+        print("错误：已取消", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
