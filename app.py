@@ -1,35 +1,42 @@
-"""网格治理驾驶舱 — router: settings, database, the URL's view, navigation."""
+"""网格治理驾驶舱 — router: settings, login, the role's pages, database, the URL's view."""
 import streamlit as st
 
 st.set_page_config(page_title="网格治理驾驶舱", page_icon=":material/shield:", layout="wide")
 
 from data_access.errors import DatabaseUnavailable, ScopeDenied  # noqa: E402
-from metrics.scope import Scope  # noqa: E402
-from ui import startup  # noqa: E402
+from ui import access, startup  # noqa: E402
 from ui.components import period_picker  # noqa: E402
 from ui.context import build_context  # noqa: E402
 from ui.state import read_view  # noqa: E402
 
-# Declared first, so even the start-up screens show this menu and not Streamlit's default one.
-pages = [
-    st.Page("views/overview.py", title="总览", icon=":material/dashboard:", default=True),
-    st.Page("views/safety.py", title="平安指数", icon=":material/shield:", url_path="safety"),
-    st.Page("views/events.py", title="事件办结", icon=":material/assignment_turned_in:", url_path="events"),
-    st.Page("views/satisfaction.py", title="群众满意度", icon=":material/sentiment_satisfied:", url_path="satisfaction"),
-    st.Page("views/workers.py", title="网格员绩效", icon=":material/badge:", url_path="workers"),
-]
-page = st.navigation(pages)
+PAGES = {  # key → (file, title, icon, url path); ui.access.ROLE_PAGES says who sees which
+    "overview": ("views/overview.py", "总览", ":material/dashboard:", None),
+    "safety": ("views/safety.py", "平安指数", ":material/shield:", "safety"),
+    "events": ("views/events.py", "事件办结", ":material/assignment_turned_in:", "events"),
+    "satisfaction": ("views/satisfaction.py", "群众满意度", ":material/sentiment_satisfied:", "satisfaction"),
+    "workers": ("views/workers.py", "网格员绩效", ":material/badge:", "workers"),
+    "quality": ("views/quality.py", "数据质量", ":material/rule:", "quality"),
+    "audit": ("views/audit.py", "审计日志", ":material/history:", "audit"),
+}
 
 settings = startup.settings_or_stop()
-db = startup.database_or_retry(settings)
+store = access.user_store(str(settings.users_path), settings.embedded)
+user = access.current_user(settings, store)
+if user is None:
+    access.login_screen(settings, store)  # stops the run: nothing below is drawn before login
 
-# Until login lands (issue 3) everyone sees the whole city; the scope still flows into every query.
-scope = Scope.everywhere()
+keys = access.ROLE_PAGES[user.role]
+page = st.navigation([st.Page(PAGES[k][0], title=PAGES[k][1], icon=PAGES[k][2], url_path=PAGES[k][3],
+                              default=(i == 0)) for i, k in enumerate(keys)])
+access.auth_off_banner(settings)
+db = startup.database_or_retry(settings)
 
 st.sidebar.title("网格治理驾驶舱")
 view = period_picker(read_view(settings.timezone, settings.cache_seconds))
+access.sidebar_account(settings, user)
+unmasked = access.unmask_switch(user)
 try:
-    st.session_state["app_ctx"] = build_context(settings, db, scope, view)
+    st.session_state["app_ctx"] = build_context(settings, db, user, view, unmasked)
     page.run()
 except ScopeDenied as exc:
     st.error(f"{exc}。请从面包屑返回有权限的区域。", icon=":material/block:")

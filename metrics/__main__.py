@@ -38,6 +38,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--url", help="数据库 URL；缺省取 config.toml / GRID_DB_URL")
     s.add_argument("--asof", type=_datetime, help="计算时点 T（本地时间）；缺省为现在")
     s.add_argument("--config", help="config.toml 路径")
+    s.add_argument("--user", help="按该用户的权限范围计算（与页面相同）；缺省为全部区域")
     s.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
     return ap
 
@@ -54,6 +55,18 @@ def _fmt(v) -> str:
     return f"{v:.4f}" if isinstance(v, float) else str(v)
 
 
+def _scope(settings, name: str | None) -> Scope:
+    """The named user's scope, exactly as the pages apply it; no --user means the whole city."""
+    if name is None:
+        return Scope.everywhere()
+    from data_access.users import UserStore
+
+    user = UserStore(str(settings.users_path)).get(name)
+    if user is None or not user.active:
+        raise ScopeDenied(f"用户 {name} 不存在或已停用")
+    return user.scope()
+
+
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if args.end <= args.start:
@@ -64,9 +77,10 @@ def main(argv=None) -> int:
         if args.url:
             env["GRID_DB_URL"] = args.url
         settings = load_settings(args.config, env)
+        scope = _scope(settings, args.user)
         db = open_database(settings, progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr))
         asof = args.asof or datetime.now(settings.timezone).replace(tzinfo=None)
-        result = summarize(db, start=args.start, end=args.end, asof=asof, scope=Scope.everywhere(),
+        result = summarize(db, start=args.start, end=args.end, asof=asof, scope=scope,
                            area_code=args.area, model=settings.safety)
     except (ConfigError, DatabaseUnavailable, ScopeDenied) as exc:
         print(f"错误：{exc}", file=sys.stderr)

@@ -16,7 +16,7 @@ from metrics.period import Period
 from metrics.privacy import mask_frame
 from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
 
-PERSONAL = ("address", "reporter_name", "reporter_phone")
+PERSONAL = ("address", "reporter_name", "reporter_phone", "description")
 
 
 def _case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
@@ -40,7 +40,10 @@ def _finish(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -
     for col in ("reported_at", "deadline_at", "closed_at"):
         frame[col] = pd.to_datetime(frame[col])
     frame["overdue_hours"] = ((pd.Timestamp(asof) - frame["deadline_at"]).dt.total_seconds() / 3600).round(1)
-    return frame if unmasked else mask_frame(frame)
+    if unmasked:
+        return frame
+    # Free text can name people: a masked list leaves it out rather than half-hiding it.
+    return mask_frame(frame).drop(columns=["description"], errors="ignore")
 
 
 def overdue_cases(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,

@@ -16,17 +16,43 @@ def assert_clean(at: AppTest) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory) -> str:
+    """A users store with one account per role, scoped to the fixture's areas."""
+    from data_access.users import UserStore
+
+    path = str(tmp_path_factory.mktemp("users") / "users.sqlite")
+    store = UserStore(path)
+    for name, role, areas, unmask in USERS:
+        store.add(name, f"{name}-password", role, areas, can_unmask=unmask)
+    return path
+
+
+# name, role, areas, may unmask
+USERS = [("lead", "leader", (), False), ("s1", "official", ("S1",), False), ("c2g1", "official", ("C2", "G1"), False),
+         ("wall", "wall", ("S2",), False), ("root", "admin", (), True)]
+
+
 @pytest.fixture
-def open_page(load_database, monkeypatch):
-    """open_page("views/events.py", area="S1") → an AppTest that has run that page on the fixture."""
+def open_page(load_database, monkeypatch, tmp_path, users_file):
+    """open_page("views/events.py", area="S1") → an AppTest that has run that page on the fixture.
+    With user="s1" the run is logged in as that account (built-in login); else login is off."""
     monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
     st.cache_resource.clear()
     st.cache_data.clear()
 
-    def run(page: str | None = None, *, check: bool = True, **params) -> AppTest:
+    def run(page: str | None = None, *, check: bool = True, user: str | None = None, login: bool = False,
+            **params) -> AppTest:
+        config = tmp_path / "config.toml"
+        mode = "builtin" if user or login else "none"
+        config.write_text(f'[auth]\nmode = "{mode}"\nusers_path = "{users_file}"\n', encoding="utf-8")
+        monkeypatch.setenv("GRID_CONFIG", str(config))
+        monkeypatch.delenv("GRID_AUTH_MODE", raising=False)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         for k, v in {**VIEW, **params}.items():
             at.query_params[k] = v
+        if user:
+            at.session_state["user_name"] = user
         at.run()
         if page:
             at.switch_page(page).run()
@@ -34,3 +60,23 @@ def open_page(load_database, monkeypatch):
             assert_clean(at)
         return at
     return run
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page sent to the browser as readable text: every element's message, with chart
+    and map specs decoded (they carry JSON with escaped Chinese) and tables as their values."""
+    import json
+
+    from google.protobuf import text_format
+
+    parts = [df.value.to_string() for df in at.dataframe]
+    for node in at._tree:
+        proto = getattr(node, "proto", None)
+        if proto is None:
+            continue
+        parts.append(text_format.MessageToString(proto, as_utf8=True))
+        for field in ("spec", "json"):
+            raw = getattr(proto, field, "")
+            if isinstance(raw, str) and raw.startswith("{"):
+                parts.append(json.dumps(json.loads(raw), ensure_ascii=False))
+    return "\n".join(parts)

@@ -80,4 +80,4 @@ def fixture_db(fixture_url):
     db = Database.connect(fixture_url)
     yield db
     db.dispose()
-from tests.apptest import open_page  # noqa: E402,F401  (shared AppTest fixture)
+from tests.apptest import open_page, users_file  # noqa: E402,F401  (shared AppTest fixtures)

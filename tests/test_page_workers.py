@@ -97,7 +97,8 @@ def test_grade_distribution_and_households_norm(page):
 
 def test_worker_detail(page):
     at = select(page(), 101)
-    assert any(s.value.startswith("个人档案：张*明（网格员） · 专职 · 第一网格") for s in at.subheader)
+    shown = [s.value.replace("\\", "") for s in at.subheader]  # Markdown escapes, as the browser drops them
+    assert any(v.startswith("个人档案：张*明（网格员） · 专职 · 第一网格") for v in shown)
     m = {x.label: x.value for x in at.metric}
     assert m["综合得分（等级）"] == "80.33（B）"
     assert m["岗位内排名"] == "2 / 5"

@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_app(monkeypatch, **env) -> AppTest:
+    env.setdefault("GRID_AUTH_MODE", "none")
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     st.cache_resource.clear()

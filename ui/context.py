@@ -12,8 +12,11 @@ import streamlit as st
 
 from data_access.db import Database
 from data_access.settings import Settings, load_settings
+from data_access.users import User
 from metrics import summary as summary_metrics
 from metrics.scope import LEVEL_NAMES, AreaTree, Focus, Scope, resolve
+from ui import resilience
+from ui import format as fmt
 from ui.state import View
 
 
@@ -37,15 +40,20 @@ class AppContext:
     settings: Settings
     db: Database
     tree: AreaTree
-    scope: Scope
+    user: User
     view: View
     focus: Focus
+    unmasked: bool = False  # personal data shown in clear (permission checked by ui.access)
+
+    @property
+    def scope(self) -> Scope:
+        return self.user.scope()
 
     @property
     def area_name(self) -> str:
         if self.focus.single is None:
             return "我的辖区"
-        return str(self.tree.row(self.focus.single)["name"])
+        return fmt.md_escape(self.tree.row(self.focus.single)["name"])
 
     @property
     def level(self) -> str | None:
@@ -60,23 +68,50 @@ class AppContext:
         if self.focus.single is not None:
             chain = self.tree.ancestors(self.focus.single)
             start = next(i for i, a in enumerate(chain) if a in roots)
-            crumbs += [(str(self.tree.row(a)["code"]), str(self.tree.row(a)["name"])) for a in chain[start:]]
+            crumbs += [(str(self.tree.row(a)["code"]), fmt.md_escape(self.tree.row(a)["name"])) for a in chain[start:]]
         return crumbs
 
     def caption(self) -> str:
         """Every figure states its scope, period and 数据截至 time."""
         level = LEVEL_NAMES.get(self.level, "") if self.level else ""
         return (f"范围：{self.area_name}{'（' + level + '）' if level else ''} · 周期：{self.view.period_label}"
-                f" · 数据截至 {self.view.asof:%Y-%m-%d %H:%M}{'（链接指定时点）' if self.view.pinned else ''}")
+                f" · 数据截至 {self.data_asof:%Y-%m-%d %H:%M}{self._asof_note()}")
+
+    @property
+    def data_asof(self):
+        """The 数据截至 time of what the page shows: the view's as-of time, or an earlier one while the
+        database is down and the last good figures stand in (ui/resilience.py)."""
+        return resilience.shown_asof(self._view_key(), self.view.asof)
+
+    def _asof_note(self) -> str:
+        if self.data_asof != self.view.asof:
+            return "（数据库连接中断，显示最近一次成功读取的数据）"
+        return "（链接指定时点）" if self.view.pinned else ""
+
+    def _view_key(self) -> tuple:
+        v = self.view
+        return (str(self.db.engine.url), self.scope, v.area_code, v.period.start, v.period.end)
+
+    def privacy_note(self, page: str) -> str:
+        """Words for a caption under personal data; an unmasked view is written to the audit log."""
+        if not self.unmasked:
+            return "个人信息已脱敏"
+        from ui.access import log_unmasked_view
+        log_unmasked_view(self.settings, self.user, page, self.view.area_code, self.view.period)
+        return "个人信息已按权限显示，本次查看已记入审计日志"
 
     def metric(self, fn, **kwargs):
         """Call a metrics function for this view (period, area, as-of, scope), cached per view.
 
         Every metrics function takes (db, *, start, end, asof, scope, area_code, tree, ...); extra
-        keyword arguments (a grain, a model, a filter) become part of the cache key."""
+        keyword arguments (a grain, a model, a filter) become part of the cache key. While the database
+        is down, the last good result of the same call (any as-of time) stands in, marked stale."""
         v = self.view
-        return _cached(f"{fn.__module__}.{fn.__qualname__}", str(self.db.engine.url), self.scope, v.area_code,
-                       v.period.start, v.period.end, v.asof, tuple(sorted(kwargs.items())), _fn=fn, _ctx=self)
+        name, url, kw = f"{fn.__module__}.{fn.__qualname__}", str(self.db.engine.url), tuple(sorted(kwargs.items()))
+        return resilience.guard(
+            lambda: _cached(name, url, self.scope, v.area_code, v.period.start, v.period.end, v.asof, kw,
+                            _fn=fn, _ctx=self),
+            url=url, view=self._view_key(), call=(name, kw), asof=v.asof)
 
     def summary(self) -> dict:
         return self.metric(summary_metrics.summarize, model=self.settings.safety, detail=True)
@@ -88,9 +123,10 @@ class AppContext:
         return self.metric(summary_metrics.trend, grain=grain, model=self.settings.safety)
 
 
-def build_context(settings: Settings, db: Database, scope: Scope, view: View) -> AppContext:
-    tree = _tree(str(db.engine.url), db)
-    return AppContext(settings, db, tree, scope, view, resolve(tree, scope, view.area_code))
+def build_context(settings: Settings, db: Database, user: User, view: View, unmasked: bool = False) -> AppContext:
+    url = str(db.engine.url)
+    tree = resilience.guard(lambda: _tree(url, db), url=url, view=(url,), call=("areas",), asof=view.asof, mark=False)
+    return AppContext(settings, db, tree, user, view, resolve(tree, user.scope(), view.area_code), unmasked)
 
 
 @st.cache_data(show_spinner=False, ttl=300, max_entries=512)

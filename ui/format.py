@@ -38,3 +38,12 @@ def delta(current, previous, kind: str) -> str | None:
         return None if missing(current) or missing(previous) else f"{current - previous:+.1f}"
     v = stats.change(current, previous, is_rate=(kind == "pp"))
     return None if v is None else f"{v:+.1f}{'pp' if kind == 'pp' else '%'}"
+
+
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+
+
+def md_escape(text) -> str:
+    """Database text made safe for Streamlit's Markdown (titles, captions, labels): every character
+    that could start a link, emphasis, colour or icon is escaped, so a name shows exactly as stored."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))

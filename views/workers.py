@@ -1,5 +1,5 @@
 """网格员绩效: score, grade and ranks per worker (SPEC §6), households per grid worker against the 300–500
-norm, and one worker's record (click a row). Worker names are personal data: shown masked only."""
+norm, and one worker's record (click a row). Worker names are personal data: masked unless the user may and chooses to see them (audited)."""
 import streamlit as st
 
 from metrics.labels import EMPLOYMENT_NAMES, ROLE_NAMES
@@ -47,7 +47,7 @@ with right:
                  f"另有 {unstaffed} 个网格无在岗网格员（不计入）")
 
 st.subheader("人员绩效明细（点击表头排序，点击一行查看个人档案）")
-view = charts.table_view(shown, ctx.tree.frame["name"])
+view = charts.table_view(shown, ctx.tree.frame["name"], reveal=ctx.unmasked)
 if view.empty:
     st.info("没有符合所选岗位和用工性质的人员。")
 number = st.column_config.NumberColumn
@@ -55,7 +55,8 @@ picked = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide
                       key=f"workers_{ctx.view.area_code}_{ctx.view.period}_{ctx.view.asof}_{roles}_{kinds}",
                       column_config={"综合得分": number(format="%.2f"), "户数/网格员": number(format="%d"),
                                      **{c: number(format="%.1f%%") for c in charts.RATE_COLUMNS}})
-caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/网格员仅对在岗网格员计算；— 表示无数据或不适用")
+caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/网格员仅对在岗网格员计算；"
+             f"— 表示无数据或不适用；{ctx.privacy_note('网格员绩效')}")
 
 rows = [r for r in (picked.selection.rows if picked else []) if r < len(view)]
 if not rows:
@@ -64,7 +65,7 @@ if not rows:
 wid = int(view.index[rows[0]])
 row = shown[shown["worker_id"] == wid].iloc[0].to_dict()
 act = ctx.metric(worker_activity, worker_id=wid)
-st.subheader(f"个人档案：{charts.worker_label(row)} · {EMPLOYMENT_NAMES.get(row['employment'], row['employment'])}"
+st.subheader(f"个人档案：{fmt.md_escape(charts.worker_label(row, reveal=ctx.unmasked))} · {EMPLOYMENT_NAMES.get(row['employment'], row['employment'])}"
              f" · {ctx.tree.row(row['area_id'])['name']}")
 cards = st.columns(5)
 same_role = int((table["role"] == row["role"]).sum())

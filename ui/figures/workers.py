@@ -28,16 +28,20 @@ def filter_workers(table: pd.DataFrame, roles, employments) -> pd.DataFrame:
     return table[table["role"].isin(list(roles)) & table["employment"].isin(list(employments))]
 
 
-def worker_label(row) -> str:
-    return f"{mask_name(row['name'])}（{ROLE_NAMES.get(row['role'], row['role'])}）"
+def _name(name, reveal: bool) -> str:
+    return str(name) if reveal else mask_name(name)
 
 
-def table_view(table: pd.DataFrame, area_names) -> pd.DataFrame:
-    """The worker table as shown: masked names, Chinese labels, rates in percent (missing stays missing:
+def worker_label(row, reveal: bool = False) -> str:
+    return f"{_name(row['name'], reveal)}（{ROLE_NAMES.get(row['role'], row['role'])}）"
+
+
+def table_view(table: pd.DataFrame, area_names, reveal: bool = False) -> pd.DataFrame:
+    """The worker table as shown: names masked unless `reveal` (permission checked by the caller), Chinese labels, rates in percent (missing stays missing:
     无数据, never 0); 网格员 first, then 网格指导员 and 网格长, each by rank; index = worker id."""
     pct = lambda col: (table[col] * 100).round(1)
     out = pd.DataFrame({
-        "姓名": [mask_name(n) for n in table["name"]],
+        "姓名": [_name(n, reveal) for n in table["name"]],
         "岗位": table["role"].map(ROLE_NAMES).fillna(table["role"]),
         "用工": table["employment"].map(EMPLOYMENT_NAMES).fillna(table["employment"]),
         "所在区域": table["area_id"].map(area_names),

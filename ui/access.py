@@ -1,0 +1,153 @@
+"""Who is looking: login in one of four modes, the pages a role may use, and the unmask switch.
+
+No page is drawn before this module has named a user. The user's scope then flows into every
+metrics call (ui/context.py), so hiding menu items is never what protects the data.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime
+
+import streamlit as st
+
+from data_access import audit
+from data_access.settings import Settings
+from data_access.users import ROLES, User, UserStore, ensure_demo_users
+
+# Pages per role, by key (see PAGES in app.py). The wall display gets no page with personal data.
+ANALYSIS = ["overview", "safety", "events", "satisfaction", "workers"]
+ROLE_PAGES = {
+    "leader": ANALYSIS + ["quality"],
+    "official": ANALYSIS + ["quality"],
+    "wall": ["overview"],
+    "admin": ANALYSIS + ["quality", "audit"],
+}
+LOCAL_USER = User(name="local", role="leader", areas=(), display_name="本地使用（未启用登录）", can_unmask=False,
+                  active=True)
+MAX_FAILURES, LOCKOUT_SECONDS = 5, 300
+
+
+@st.cache_resource(show_spinner=False)
+def user_store(path: str, demo: bool) -> UserStore:
+    store = UserStore(path)
+    if demo:  # demo accounts only beside the embedded demo city, never on a real deployment
+        ensure_demo_users(store)
+    return store
+
+
+@st.cache_resource(show_spinner=False)
+def _failures() -> tuple[dict, threading.Lock]:
+    return {}, threading.Lock()  # name → (failures, first failure time), shared by all sessions
+
+
+def _locked(name: str) -> bool:
+    name = name.strip().lower()  # account names are case-insensitive
+    failures, lock = _failures()
+    with lock:
+        count, since = failures.get(name, (0, 0.0))
+        if time.monotonic() - since > LOCKOUT_SECONDS:
+            failures.pop(name, None)
+            return False
+        return count >= MAX_FAILURES
+
+
+def _note_failure(name: str) -> None:
+    name = name.strip().lower()
+    failures, lock = _failures()
+    with lock:
+        count, since = failures.get(name, (0, time.monotonic()))
+        failures[name] = (count + 1, since)
+
+
+def current_user(settings: Settings, store: UserStore) -> User | None:
+    """The logged-in user, or None (the caller then shows the login screen and stops)."""
+    mode = settings.auth_mode
+    if mode == "none":
+        return LOCAL_USER
+    if mode == "proxy":
+        name = st.context.headers.get(settings.proxy_header, "").strip()
+        return _known(store, name)
+    if mode == "oidc":
+        if not st.user.is_logged_in:
+            return None
+        return _known(store, str(st.user.get("email") or st.user.get("name") or ""))
+    name = st.session_state.get("user_name")
+    return _known(store, name) if name else None
+
+
+def _known(store: UserStore, name: str) -> User | None:
+    user = store.get(name) if name else None
+    return user if user and user.active else None
+
+
+def login_screen(settings: Settings, store: UserStore) -> None:
+    """Draw the way in for the configured mode, then stop the run: nothing else is drawn."""
+    st.title("网格治理驾驶舱")
+    if settings.auth_mode == "proxy":
+        st.error(f"未能识别登录用户：反向代理未提供请求头 {settings.proxy_header}，或该用户未在驾驶舱开通。"
+                 "请联系管理员。", icon=":material/block:")
+    elif settings.auth_mode == "oidc":
+        if st.user.is_logged_in:
+            st.error("您已通过统一身份认证登录，但该账号未在驾驶舱开通，请联系管理员。", icon=":material/block:")
+            st.button("退出登录", on_click=st.logout)
+        else:
+            st.info("请使用统一身份认证登录。", icon=":material/login:")
+            st.button("登录", on_click=lambda: st.login(settings.oidc_provider or None), type="primary")
+    else:
+        _password_form(store)
+    st.stop()
+
+
+def _password_form(store: UserStore) -> None:
+    with st.form("login", enter_to_submit=True):
+        st.subheader("登录")
+        name = st.text_input("用户名", max_chars=64)
+        password = st.text_input("密码", type="password", max_chars=256)
+        submitted = st.form_submit_button("登录", type="primary")
+    if not submitted:
+        return
+    if _locked(name):
+        st.error(f"该账号登录失败次数过多，请 {LOCKOUT_SECONDS // 60} 分钟后再试。")
+        return
+    user = store.verify(name, password)
+    if user is None:
+        _note_failure(name)
+        st.error("用户名或密码错误，或账号已停用。")
+        return
+    st.session_state["user_name"] = user.name
+    st.rerun()
+
+
+def sidebar_account(settings: Settings, user: User) -> None:
+    st.sidebar.caption(f"当前用户：{user.display_name}（{ROLES.get(user.role, user.role)}）")
+    if settings.auth_mode == "builtin" and st.sidebar.button("退出登录", type="tertiary"):
+        st.session_state.pop("user_name", None)
+        st.rerun()
+    if settings.auth_mode == "oidc":
+        st.sidebar.button("退出登录", on_click=st.logout, type="tertiary")
+
+
+def auth_off_banner(settings: Settings) -> None:
+    if settings.auth_mode == "none":
+        st.warning("登录已关闭（GRID_AUTH_MODE=none 或 config.toml [auth] mode = \"none\"），仅供本机使用，"
+                   "请勿在网络上开放。", icon=":material/lock_open:")
+
+
+def unmask_switch(user: User) -> bool:
+    """Users with the permission may show personal data; the pages then write it to the audit log."""
+    if not user.can_unmask or not user.sees_personal_data:
+        return False
+    return st.sidebar.toggle("显示个人信息（记入审计日志）", value=False, key="unmask")
+
+
+def log_unmasked_view(settings: Settings, user: User, page: str, area: str | None, period) -> None:
+    """One audit line per distinct unmasked view in a session (a rerun of the same view adds none)."""
+    key = ("unmask", page, area, period.start, period.end)
+    seen = st.session_state.setdefault("_audited", set())
+    if key in seen:
+        return
+    audit.record(str(settings.users_path), user=user.name, action="unmask", area=area or "全部",
+                 period_from=period.start, period_to=period.end, detail=page,
+                 at=datetime.now(settings.timezone))
+    seen.add(key)
