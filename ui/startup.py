@@ -1,7 +1,8 @@
 """Getting from `streamlit run app.py` to a page: valid settings, a built demo city, a reachable database.
 
 Whatever goes wrong is shown as a clear Chinese message (never a stack trace), and a database that
-is down is retried automatically.
+is down is retried automatically. A database lost mid-session (there are figures to stand in) lets
+the run go on: the pages show their last good figures, marked stale (ui/resilience.py).
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from data_access.bootstrap import ensure_demo
 from data_access.db import Database
 from data_access.errors import ConfigError, DatabaseUnavailable
 from data_access.settings import Settings
+from ui import resilience
 from ui.context import get_database, get_settings
 
-RETRY_SECONDS = 10
+RETRY_SECONDS = resilience.RETRY_SECONDS
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,24 +50,22 @@ def database_or_retry(settings: Settings) -> Database:
         st.rerun()
     try:
         db = get_database(settings.db_url, settings)
-        db.ping()
-        return db
     except DatabaseUnavailable as exc:
         show_unavailable(exc)
         st.stop()
+    try:
+        db.ping()
+    except DatabaseUnavailable as exc:
+        if not resilience.can_stand_in(str(db.engine.url)):
+            show_unavailable(exc)
+            st.stop()
+        resilience.start_run(db, exc)  # mid-session: the pages show their last good figures, marked stale
+        return db
+    resilience.start_run(db, None)
+    return db
 
 
 def show_unavailable(exc: DatabaseUnavailable) -> None:
     """The message plus a background retry that reloads the app once the database answers."""
     st.error(f"{exc}\n\n系统每 {RETRY_SECONDS} 秒自动重试，恢复后页面自动刷新。", icon=":material/cloud_off:")
-
-    @st.fragment(run_every=RETRY_SECONDS)
-    def _retry():
-        try:
-            get_database(get_settings().db_url, get_settings()).ping()
-        except DatabaseUnavailable:
-            st.caption("正在重试连接…")
-            return
-        st.rerun()
-
-    _retry()
+    resilience.keep_retrying(exc)
