@@ -15,7 +15,8 @@ def ensure_demo(settings: Settings, progress: Progress | None = None) -> bool:
         return False
     from data_access.demo import build  # imported late: numpy generation is only needed once
 
-    build(settings.db_url, events=settings.demo_events, seed=settings.demo_seed, progress=progress)
+    build(settings.db_url, events=settings.demo_events, seed=settings.demo_seed, progress=progress,
+          bad_rows=settings.demo_bad_rows)
     return True
 
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from data_access.db import Database
 from metrics.definitions import Ctx, handling_hours
-from metrics.labels import DIMENSION_NAMES, NO_CATEGORY, SOURCE_NAMES, WEEKDAY_NAMES
+from metrics.labels import DIMENSION_NAMES, NO_CATEGORY, SOURCE_NAMES, UNKNOWN_CATEGORY, WEEKDAY_NAMES
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.scope import AreaTree, Scope, child_groups, focus_for, scoped_areas
@@ -24,16 +24,21 @@ def category_names(db: Database) -> dict:
     return dict(zip(frame["code"], frame["name"]))
 
 
-def _labels(db: Database, by: str, keys: pd.Series) -> list[str]:
+SURVEY_MEASURES = {"satisfaction_rate", "satisfaction_n", "satisfied_n"}
+
+
+def _labels(db: Database, by: str, keys: pd.Series, missing: str = NO_CATEGORY) -> list[str]:
+    """Chinese labels of breakdown keys; `missing` names a key the data lacks (an unknown category
+    for events, a survey without an event)."""
     canon = {"dimension": ("event_categories", "dimension"), "source": ("events", "source")}
     if by in canon:
         table, column = canon[by]
         names = DIMENSION_NAMES if by == "dimension" else SOURCE_NAMES
         values = [db.schema.map.canonical_value(table, column, k) for k in keys]
-        return [NO_CATEGORY if pd.isna(v) else names.get(v, str(v)) for v in values]
+        return [missing if pd.isna(v) else names.get(v, str(v)) for v in values]
     if by == "category":
         names = category_names(db)
-        return [NO_CATEGORY if pd.isna(k) else names.get(k, str(k)) for k in keys]
+        return [missing if pd.isna(k) else names.get(k, str(k)) for k in keys]
     if by == "weekday":
         return [WEEKDAY_NAMES.get(int(k), str(k)) for k in keys]
     if by == "hour":
@@ -53,7 +58,7 @@ def breakdown(db: Database, *, start: date, end: date, asof: datetime, scope: Sc
     if "key" not in frame:  # nothing in the period
         return pd.DataFrame(columns=["key", "label", *names])
     frame = frame.dropna(subset=["key"]) if by in ("hour", "weekday", "weekday_hour") else frame
-    frame["label"] = _labels(db, by, frame["key"])
+    frame["label"] = _labels(db, by, frame["key"], NO_CATEGORY if SURVEY_MEASURES & set(names) else UNKNOWN_CATEGORY)
     if per_child:
         info = tree.frame.loc[groups, ["code", "name"]].rename_axis("group_id").reset_index()
         frame = info.merge(frame, on="group_id", how="right")

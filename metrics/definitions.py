@@ -59,8 +59,9 @@ class Ctx:
                               sa.or_(e.closed_at > self.asof, e.closed_at.is_(None))))
 
     def on_time(self):
-        e = self.e.c
-        return sa.and_(self.closed(), e.deadline_at.is_not(None), e.closed_at <= e.deadline_at)
+        e = self.e.c  # a closure before the report is a bad row, never "on time"
+        return sa.and_(self.closed(), e.deadline_at.is_not(None), e.closed_at <= e.deadline_at,
+                       e.closed_at >= e.reported_at)
 
     def due_or_closed(self):
         e = self.e.c

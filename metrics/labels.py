@@ -10,4 +10,5 @@ ROLE_NAMES = {"grid_worker": "网格员", "instructor": "网格指导员", "chie
 EMPLOYMENT_NAMES = {"full_time": "专职", "part_time": "兼职"}
 WEEKDAY_NAMES = {1: "周一", 2: "周二", 3: "周三", 4: "周四", 5: "周五", 6: "周六", 7: "周日"}
 LEVEL_NAMES = {"grid": "网格", "community": "社区", "street": "街道", "district": "区"}
-NO_CATEGORY = "无关联事件"
+NO_CATEGORY = "无关联事件"  # a survey not tied to a case
+UNKNOWN_CATEGORY = "未知类别"  # a case whose category code is not in event_categories

@@ -4,7 +4,8 @@ grid-governance data, generated with vectorised numpy so it scales from 20k to 1
     frames = generate(seed=20261121, events=300_000, end=None)   # pure: dict of DataFrames
     build("duckdb:///data/demo.duckdb", events=300_000)           # generate and load a database
 
-`python -m data_access.demo --url URL [--events N] [--seed S] [--end "YYYY-MM-DD HH:MM"]`.
+`python -m data_access.demo --url URL [--events N] [--seed S] [--end "YYYY-MM-DD HH:MM"] [--bad-rows N]`.
+`bad_rows` appends N bad rows of each kind for the 数据质量 page (`bad_rows.py`); 0 keeps the city clean.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from data_access.demo import activity, eventtext, events, lifecycle, texts, timeline
+from data_access.demo.bad_rows import inject as inject_bad_rows
 from data_access.demo.city import build_city
 from data_access.demo.people import build_staff
 
@@ -32,13 +34,14 @@ def default_end() -> datetime:
     return datetime.now(CHINA_STANDARD_TIME).replace(minute=0, second=0, microsecond=0, tzinfo=None)
 
 
-def generate(seed: int = DEFAULT_SEED, events: int = DEFAULT_EVENTS, end: datetime | None = None) -> dict[str, pd.DataFrame]:
+def generate(seed: int = DEFAULT_SEED, events: int = DEFAULT_EVENTS, end: datetime | None = None,
+             bad_rows: int = 0) -> dict[str, pd.DataFrame]:
     """All demo tables, keyed by canonical table name. Same arguments ⇒ identical frames."""
-    return generate_with_progress(seed, events, end, None)
+    return generate_with_progress(seed, events, end, None, bad_rows)
 
 
 def generate_with_progress(seed: int, n_events: int, end: datetime | None, progress: Progress | None,
-                           ) -> dict[str, pd.DataFrame]:
+                           bad_rows: int = 0) -> dict[str, pd.DataFrame]:
     if n_events < 1:
         raise ValueError("events must be at least 1")
     report = progress or (lambda fraction, message: None)
@@ -61,8 +64,9 @@ def generate_with_progress(seed: int, n_events: int, end: datetime | None, progr
     patrols = activity.patrol_frame(seed, city, staff, start_s, end_s)
     report(0.85, "正在生成满意度调查…")
     surveys = activity.survey_frame(seed, city, draw.grid, event_frame["id"].to_numpy(), life, start_s, end_s)
-    return {"areas": city.areas, "workers": staff.workers, "event_categories": category_frame(),
-            "events": event_frame, "patrols": patrols, "surveys": surveys}
+    frames = {"areas": city.areas, "workers": staff.workers, "event_categories": category_frame(),
+              "events": event_frame, "patrols": patrols, "surveys": surveys}
+    return inject_bad_rows(frames, bad_rows, seed) if bad_rows else frames
 
 
 def category_frame() -> pd.DataFrame:
@@ -77,14 +81,15 @@ def category_frame() -> pd.DataFrame:
 
 
 def build(url: str, *, events: int = DEFAULT_EVENTS, seed: int = DEFAULT_SEED, end: datetime | None = None,
-          progress: Progress | None = None) -> None:
+          progress: Progress | None = None, bad_rows: int = 0) -> None:
     """Generate the demo city and load it into the database at `url` (tables dropped and recreated)."""
-    build_and_count(url, events=events, seed=seed, end=end, progress=progress)
+    build_and_count(url, events=events, seed=seed, end=end, progress=progress, bad_rows=bad_rows)
 
 
 def build_and_count(url: str, *, events: int = DEFAULT_EVENTS, seed: int = DEFAULT_SEED,
-                    end: datetime | None = None, progress: Progress | None = None) -> dict[str, int]:
+                    end: datetime | None = None, progress: Progress | None = None,
+                    bad_rows: int = 0) -> dict[str, int]:
     """`build`, returning the number of rows written per table."""
     from data_access.demo.load import load
 
-    return load(url, lambda report: generate_with_progress(seed, events, end, report), progress)
+    return load(url, lambda report: generate_with_progress(seed, events, end, report, bad_rows), progress)

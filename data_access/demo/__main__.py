@@ -1,4 +1,4 @@
-"""python -m data_access.demo --url URL [--events N] [--seed S] [--end "YYYY-MM-DD HH:MM"]"""
+"""python -m data_access.demo --url URL [--events N] [--seed S] [--end "YYYY-MM-DD HH:MM"] [--bad-rows N]"""
 from __future__ import annotations
 
 import argparse
@@ -32,6 +32,16 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"应为非负整数：{text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"应为非负整数：{text!r}")
+    return value
+
+
 def end_time(text: str) -> datetime:
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:
@@ -48,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--events", type=positive_int, default=DEFAULT_EVENTS, help="事件总数（默认 300000）")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="随机种子")
     parser.add_argument("--end", type=end_time, default=None, help="数据截至时间（本地时间，默认当前整点）")
+    parser.add_argument("--bad-rows", type=non_negative_int, default=0,
+                        help="每类问题数据注入的行数，供数据质量页演示（默认 0：数据干净）")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -56,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{fraction * 100:5.1f}%] {message}", flush=True)
 
     try:
-        counts = build_and_count(args.url, events=args.events, seed=args.seed, end=args.end, progress=show)
+        counts = build_and_count(args.url, events=args.events, seed=args.seed, end=args.end, progress=show,
+                                 bad_rows=args.bad_rows)
     except DatabaseUnavailable as exc:
         print(str(exc), file=sys.stderr)
         return 2

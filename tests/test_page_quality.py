@@ -1,0 +1,112 @@
+"""The 数据质量 page run headless with AppTest on the fixture: the counts on screen are the hand counts
+of tests/test_quality.py (P = [2026-03-02, 2026-03-09), T = 2026-03-12 12:00)."""
+import pytest
+from google.protobuf import text_format
+from streamlit.testing.v1 import AppTest
+
+from tests.fixture import events, workers
+
+RULES = ["事件缺少上报时间", "事件结案时间早于上报时间", "事件所在网格不存在", "事件挂在非网格区域上", "事件类别不存在",
+         "事件坐标缺失或在城市范围", "事件 id 重复", "同一案件编号", "满意度评价结果无效", "满意度调查所在网格不存在",
+         "巡查走访记录所在网格不存在"]
+
+
+@pytest.fixture
+def page(open_page):
+    def run(**params):
+        at = open_page("views/quality.py", **params)
+        assert at.title[0].value.startswith("数据质量")
+        return at
+    return run
+
+
+def page_text(at: AppTest) -> str:
+    parts = [df.value.to_string() for df in [*at.dataframe, *at.table]]
+    for node in at._tree:
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(text_format.MessageToString(proto, as_utf8=True))
+    return "\n".join(parts)
+
+
+def found(at: AppTest) -> list[str]:
+    """The page's own summary box (the login-off banner is another warning)."""
+    return [w.value for w in at.warning if w.icon == ":material/rule:"]
+
+
+def rules(at: AppTest) -> dict:
+    table = at.table[0].value
+    assert [next(r for r in RULES if p.startswith(r)) for p in table.index] == RULES
+    return dict(zip(RULES, table["条数"]))
+
+
+def test_whole_city_counts_and_examples(page):
+    at = page()
+    assert at.title[0].value == "数据质量 · 测试区"
+    assert rules(at) == dict(zip(RULES, ["0", "1", "1", "0", "0", "0", "0", "0", "2", "1", "1"]))
+    table = at.table[0].value.reset_index()
+    assert table.loc[1, "不计入的指标"].startswith("办结时长") and "不计入办结时长" in table.loc[1, "指标如何处理"]
+    assert "不计入满意率" in table.loc[8, "指标如何处理"] and "不计入任何区域" in table.loc[2, "指标如何处理"]
+    assert len(found(at)) == 1 and "发现问题数据 6 条次" in found(at)[0] and "5 类" in found(at)[0]
+    assert [e.label for e in at.expander] == ["事件结案时间早于上报时间：1 条",
+                                             "事件所在网格不存在（grid_id 为空或不在区划表中）：1 条",
+                                             "满意度评价结果无效（不是满意、基本满意、不满意之一，或为空）：2 条",
+                                             "满意度调查所在网格不存在：1 条", "巡查走访记录所在网格不存在：1 条"]
+    closed = at.dataframe[0].value
+    assert closed[["记录 id", "网格编码", "上报时间", "结案时间", "状态"]].values.tolist() == [
+        [16, "G5", "2026-03-06 12:00", "2026-03-06 08:00", "已结案"]]
+    unknown = at.dataframe[1].value
+    assert unknown[["记录 id", "网格 id", "网格"]].values.tolist() == [[17, 999, "（不存在）"]]
+    assert at.dataframe[2].value["评价结果"].tolist() == ["unknown", "（空）"]
+    assert not at.info                       # the whole city sees every rule
+
+
+def test_examples_are_masked(page):
+    at = page()
+    text = page_text(at)
+    assert "测试路****" in text              # the check below reads the tables it means to read
+    for col in ("address", "description", "reporter_name", "reporter_phone"):
+        for value in events()[col]:
+            assert value not in text, value
+    for name in workers()["name"]:
+        assert name not in text
+
+
+def test_every_figure_states_scope_period_and_as_of_time(page):
+    at = page()
+    stated = [c.value for c in at.caption if c.value.startswith("范围：")]
+    assert len(stated) >= len(at.dataframe) + len(at.table)  # one under each table at least
+    assert all("测试区" in c and "2026-03-02 至 2026-03-08" in c and "数据截至 2026-03-12 12:00" in c for c in stated)
+    assert any("共 2 条；个人信息已脱敏" in c for c in stated)
+
+
+def test_a_street_never_shows_rows_of_unknown_grids(page):
+    at = page(area="S1")
+    assert at.title[0].value == "数据质量 · 东街道"
+    shown = rules(at)
+    for rule in ("事件缺少上报时间", "事件所在网格不存在", "满意度调查所在网格不存在", "巡查走访记录所在网格不存在"):
+        assert shown[rule] == "仅全市范围统计"
+    assert shown["事件结案时间早于上报时间"] == "0" and shown["满意度评价结果无效"] == "1"   # Q6 (G2)
+    assert "只在全市范围统计" in at.info[0].value
+    assert [e.label.split("：")[0] for e in at.expander] == ["满意度评价结果无效（不是满意、基本满意、不满意之一，或为空）"]
+    assert at.dataframe[0].value["记录 id"].tolist() == [6]
+    assert "999" not in " ".join(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())
+
+
+def test_an_area_official_never_sees_rows_of_unknown_grids(page):
+    at = page(user="s1")                     # official of S1 (G1 G2), logged in
+    assert at.title[0].value == "数据质量 · 东街道"
+    shown = rules(at)
+    assert shown["事件所在网格不存在"] == "仅全市范围统计" and shown["满意度评价结果无效"] == "1"
+    assert "只在全市范围统计" in at.info[0].value
+    text = page_text(at)
+    assert "第五网格" not in text and "（不存在）" not in text   # neither E16 (G5) nor any grid-999 row
+
+
+def test_a_clean_view_says_so_in_words(page):
+    at = page(**{"from": "2026-02-23", "to": "2026-03-02"})   # the previous week: nothing wrong
+    assert "未发现问题数据" in at.success[0].value
+    assert not at.expander and not found(at)
+    assert set(rules(at).values()) == {"0"}
+    at = page(area="G6")
+    assert "未发现问题数据" in at.success[0].value and not at.expander
