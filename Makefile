@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh machine (see README):
 #   make run    — install, build the embedded demo city on first start, open the dashboard
-#   make test   — install, then run the whole test suite (DuckDB, PostgreSQL and MariaDB)
+#   make test   — install, then run the whole test suite (DuckDB, PostgreSQL and MariaDB, and the
+#                 browser tests in headless Chromium; apt-installs chromium and fonts-noto-cjk if missing)
 PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
@@ -27,6 +28,7 @@ run: install
 
 test: install-dev
 	bash scripts/test-services.sh
+	bash scripts/browser-deps.sh
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 demo: install

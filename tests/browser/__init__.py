@@ -1,0 +1,1 @@
+"""Browser (end-to-end) tests: a real server and headless Chromium; see conftest.py."""
