@@ -22,12 +22,18 @@ PAGES = {  # key → (file, title, icon, url path); ui.access.ROLE_PAGES says wh
 settings = startup.settings_or_stop()
 store = access.user_store(str(settings.users_path), settings.embedded)
 user = access.current_user(settings, store)
+
+
+def navigation(keys: list[str], **kwargs):
+    return st.navigation([st.Page(PAGES[k][0], title=PAGES[k][1], icon=PAGES[k][2], url_path=PAGES[k][3],
+                                  default=(i == 0)) for i, k in enumerate(keys)], **kwargs)
+
+
 if user is None:
+    navigation(list(PAGES), position="hidden")  # keeps a deep link's page through the login; runs none
     access.login_screen(settings, store)  # stops the run: nothing below is drawn before login
 
-keys = access.ROLE_PAGES[user.role]
-page = st.navigation([st.Page(PAGES[k][0], title=PAGES[k][1], icon=PAGES[k][2], url_path=PAGES[k][3],
-                              default=(i == 0)) for i, k in enumerate(keys)])
+page = navigation(access.ROLE_PAGES[user.role])
 access.auth_off_banner(settings)
 db = startup.database_or_retry(settings)
 

@@ -100,7 +100,8 @@ def login_screen(settings: Settings, store: UserStore) -> None:
 
 
 def _password_form(store: UserStore) -> None:
-    with st.form("login", enter_to_submit=True):
+    _, middle, _ = st.columns([2, 3, 2])
+    with middle, st.form("login", enter_to_submit=True):
         st.subheader("登录")
         name = st.text_input("用户名", max_chars=64)
         password = st.text_input("密码", type="password", max_chars=256)
@@ -108,12 +109,12 @@ def _password_form(store: UserStore) -> None:
     if not submitted:
         return
     if _locked(name):
-        st.error(f"该账号登录失败次数过多，请 {LOCKOUT_SECONDS // 60} 分钟后再试。")
+        middle.error(f"该账号登录失败次数过多，请 {LOCKOUT_SECONDS // 60} 分钟后再试。")
         return
     user = store.verify(name, password)
     if user is None:
         _note_failure(name)
-        st.error("用户名或密码错误，或账号已停用。")
+        middle.error("用户名或密码错误，或账号已停用。")
         return
     st.session_state["user_name"] = user.name
     st.rerun()
