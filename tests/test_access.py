@@ -5,7 +5,8 @@ import pytest
 from tests.apptest import assert_clean, page_text
 
 OUTSIDE_S1 = ["西街道", "西一工作片", "西一社区", "西二社区", "第三网格", "第四网格", "第五网格", "第六网格"]
-PAGES = ["views/overview.py", "views/safety.py", "views/events.py", "views/satisfaction.py", "views/workers.py"]
+PAGES = ["views/overview.py", "views/safety.py", "views/events.py", "views/satisfaction.py", "views/workers.py",
+         "views/quality.py"]
 
 
 def test_no_data_before_login(open_page):
@@ -21,6 +22,17 @@ def test_wrong_password_is_refused_and_shows_nothing(open_page):
     at.button[0].click().run()
     assert at.error and "用户名或密码错误" in at.error[0].value
     assert not at.metric
+
+
+@pytest.mark.parametrize("name, password", [("' OR '1'='1", "' OR '1'='1"), ("s1' --", "x"),
+                                            ("<script>alert(1)</script>", "<b>x</b>"), ("s1", "' OR 1=1 --")])
+def test_hostile_login_text_is_refused_and_echoed_nowhere(open_page, name, password):
+    at = open_page(login=True, check=False)
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    assert not at.exception and not at.metric and "user_name" not in at.session_state
+    assert at.error and at.error[0].value.startswith("用户名或密码错误")
 
 
 def test_right_password_opens_the_official_on_their_own_area(open_page):

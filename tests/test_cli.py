@@ -67,3 +67,24 @@ def test_unreachable_server_names_host_never_password():
 def test_to_must_follow_from():
     done = cli("--from", "2026-03-09", "--to", "2026-03-02", "--json")
     assert done.returncode == 2 and "--to" in done.stderr
+
+
+def _users_config(tmp_path, users_file) -> str:
+    config = tmp_path / "config.toml"
+    config.write_text(f'[auth]\nusers_path = "{users_file}"\n', encoding="utf-8")
+    return str(config)
+
+
+def test_user_scope_applies_exactly_as_on_the_pages(load_database, users_file, tmp_path):
+    url, config = load_database("duckdb"), _users_config(tmp_path, users_file)
+    mine = summary_json(url, "--user", "s1", "--config", config)
+    assert (mine["reported"], mine["filed"], mine["closed"]) == (10, 9, 6)  # S1 only, as with --area S1
+    done = cli("--from", "2026-03-02", "--to", "2026-03-09", "--url", url, "--user", "s1", "--config", config,
+               "--area", "S2", "--json")
+    assert done.returncode == 2 and done.stdout == "" and "S2" in done.stderr
+
+
+def test_unknown_user_is_refused(load_database, users_file, tmp_path):
+    done = cli("--from", "2026-03-02", "--to", "2026-03-09", "--url", load_database("duckdb"), "--user", "nobody",
+               "--config", _users_config(tmp_path, users_file), "--json")
+    assert done.returncode == 2 and done.stdout == "" and "nobody" in done.stderr
