@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 import pytest
 
 from tests.browser.helpers import MAIN, captions, errors, js, kpis, nav_links, open, period_selection, query, \
-    rerun_after, shot, title
+    rerun_after, shot, title, wait_until
 
 # Used when st.navigation shows no menu (it hides it while the app has a single page). Once the
 # app has several pages the list is read from the sidebar instead; add pages here only if needed.
@@ -58,6 +58,15 @@ def click_top_bar(page) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
+def click_map_centre(page) -> None:
+    """Click the middle of the 平安指数 map, where the view (fitted to the polygons) shows an area."""
+    canvas = page.locator(f'{MAIN} [data-testid="stDeckGlJsonChart"] canvas').first
+    canvas.wait_for()
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 CLICKS = {"table": click_table_row, "chart": click_top_bar}
 
 
@@ -101,6 +110,18 @@ def test_drilling_by_click_changes_url_and_numbers(page, demo_city, how):
     assert query(page).get("area") in (None, top_code)  # the crumb names the district itself
     assert title(page) == city_title
     assert kpis(page) == city_kpis
+    assert not errors(page)  # must not happen
+
+
+def test_clicking_a_map_polygon_drills_in(page, demo_city):
+    top_code, top_name = demo_city["top"]
+    open(page, f"/safety?{VIEW}")
+    wait_until(page, f"() => (document.querySelector({js(MAIN + ' h1')})?.innerText ?? '').trim() === "
+                     f"{js('平安指数 · ' + top_name)}")
+    rerun_after(page, lambda: click_map_centre(page), area_is_not(None), heading_is_not(title(page)))
+    area = query(page)["area"]
+    assert area in demo_city["streets"] and title(page) == f"平安指数 · {demo_city['streets'][area]}"
+    shot(page, f"drill-map-{area}")
     assert not errors(page)  # must not happen
 
 
