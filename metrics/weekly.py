@@ -1,0 +1,421 @@
+"""周报 (SPEC §1 leaders, §8): one week against the week before and the same week last year.
+
+`weekly_review` gathers, from aggregated SQL through the existing metrics functions, the area's KPIs
+(`summarize`), every street and every grid under the area for this week and the week before
+(`area_metrics` with one group per area), the red/black lists (红黑榜), the areas whose grade fell
+and the daily event counts. `narrative` turns that object into Chinese sentences: every number in
+them is formatted from the review, none is typed. No Streamlit here; the page and the report
+command line (`python -m reports weekly`) share it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+from data_access.db import Database
+from metrics.period import Period, week_of
+from metrics.query import aggregate
+from metrics.safety_index import SafetyModel
+from metrics.scope import AreaTree, Focus, Scope, resolve
+from metrics.stats import change
+from metrics.summary import area_metrics, comparison_periods, summarize
+
+STREET_N, GRID_N = 3, 10  # places on each red and black list
+MIN_DUE = 3  # an area enters the on-time lists with at least this many due cases (the rate's denominator)
+LISTS = {  # key → (metric, which end of the ranking, title)
+    "index_red": ("safety_index", "top", "红榜·平安指数最高"),
+    "index_black": ("safety_index", "bottom", "黑榜·平安指数最低"),
+    "on_time_red": ("on_time_rate", "top", "红榜·按期结案率最高"),
+    "on_time_black": ("on_time_rate", "bottom", "黑榜·按期结案率最低"),
+}
+# The KPIs of the review (SPEC §4), each with how it is shown and how its change is expressed.
+KPIS = (  # key, label, kind: count (change in %), rate (change in pp), hours (%), index (points)
+    ("reported", "上报数", "count"),
+    ("filed", "立案数", "count"),
+    ("closure_rate", "结案率", "rate"),
+    ("on_time_rate", "按期结案率", "rate"),
+    ("overdue_open", "超期未结", "count"),
+    ("mean_hours", "平均办结时长", "hours"),
+    ("median_hours", "办结时长中位数", "hours"),
+    ("satisfaction_rate", "群众满意率", "rate"),
+    ("safety_index", "平安指数", "index"),
+)
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+# ---- weeks ----
+
+def parse_week(text: str) -> Period:
+    """'2026-W10' (ISO 8601 week) → Period(Monday, next Monday); ValueError when it is no such week."""
+    m = _WEEK.match(str(text).strip())
+    if not m:
+        raise ValueError(f"周次应写作 YYYY-Www（如 2026-W10）：{text!r}")
+    try:
+        monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError:
+        raise ValueError(f"没有这一周：{text!r}") from None
+    return Period(monday, monday + timedelta(days=7))
+
+
+def week_label(week: Period) -> str:
+    """Period(Monday, next Monday) → '2026-W10'."""
+    year, number, _ = week.start.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def last_full_week(today: date) -> Period:
+    """The Monday–Sunday week before the week of `today` (the default of the review)."""
+    return week_of(today - timedelta(days=7))
+
+
+# ---- the review ----
+
+@dataclass(frozen=True)
+class Mover:
+    """The safety-index indicator whose score changed most against the previous week."""
+    key: str
+    name: str
+    before: float
+    after: float
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+    @property
+    def direction(self) -> str:
+        return "上升" if self.change > 0 else "下降"
+
+
+@dataclass(frozen=True)
+class AreaWeek:
+    """One street or grid: this week, the week before, and what moved its index most."""
+    code: str
+    name: str
+    level: str
+    street: str               # the street it belongs to ("" for a street itself or above)
+    reported: int
+    due_n: int                # due or closed cases with a deadline: the on-time rate's denominator
+    safety_index: float | None
+    safety_grade: str | None
+    safety_color: str
+    on_time_rate: float | None
+    closure_rate: float | None
+    prev_reported: int
+    prev_index: float | None
+    prev_grade: str | None
+    prev_on_time_rate: float | None
+    moves: tuple[Mover, ...]  # each indicator's score change against the week before
+
+    @property
+    def mover(self) -> Mover | None:
+        """The indicator that moved most (largest absolute score change), with its direction."""
+        return largest_move(self.moves)
+
+    @property
+    def faller(self) -> Mover | None:
+        """The indicator whose score fell most: what explains a falling index or grade."""
+        return largest_fall(self.moves)
+
+    @property
+    def index_change(self) -> float | None:
+        return None if self.safety_index is None or self.prev_index is None else self.safety_index - self.prev_index
+
+    @property
+    def on_time_change_pp(self) -> float | None:
+        return change(self.on_time_rate, self.prev_on_time_rate, is_rate=True)
+
+
+@dataclass(frozen=True)
+class WeeklyReview:
+    week: Period
+    asof: datetime
+    previous: Period
+    previous_asof: datetime
+    last_year: Period
+    last_year_asof: datetime
+    area_code: str | None
+    area_name: str
+    area_level: str | None
+    kpis: dict                        # summarize(detail=True): this week, with `previous` and `last_year`
+    moves: tuple[Mover, ...]          # the area's own indicator score changes against the week before
+    streets: tuple[AreaWeek, ...]     # every street under the area (by code)
+    grids: tuple[AreaWeek, ...]       # every grid under the area (by code)
+    street_lists: dict[str, tuple[AreaWeek, ...]]   # LISTS key → rows
+    grid_lists: dict[str, tuple[AreaWeek, ...]]
+    grade_drops: tuple[AreaWeek, ...]  # streets, then grids, whose grade is lower than last week's
+    daily: tuple[tuple[int, int, int], ...] = field(default=())  # per weekday: this week, previous, last year
+
+    @property
+    def label(self) -> str:
+        return week_label(self.week)
+
+    @property
+    def mover(self) -> Mover | None:
+        return largest_move(self.moves)
+
+    @property
+    def period_text(self) -> str:
+        return self.week.label()
+
+
+def _descendants(tree: AreaTree, roots: tuple[int, ...]) -> list[int]:
+    out, todo, seen = [], list(roots), set()
+    while todo:
+        area = todo.pop()
+        if area in seen:
+            continue
+        seen.add(area)
+        out.append(area)
+        todo.extend(tree.children_of.get(area, []))
+    return out
+
+
+def _street_of(tree: AreaTree, area_id: int) -> str:
+    for a in tree.ancestors(area_id)[:-1]:
+        if tree.row(a)["level"] == "street":
+            return str(tree.row(a)["name"])
+    return ""
+
+
+def moves(parts_now: list[dict] | None, parts_before: list[dict] | None) -> tuple[Mover, ...]:
+    """Each indicator's score this week against the week before (`safety_parts` of the two weeks),
+    in the model's order, for the indicators scored in both weeks."""
+    before = {p["key"]: p for p in parts_before or []}
+    out = []
+    for p in parts_now or []:
+        q = before.get(p["key"])
+        if p["score"] is not None and q is not None and q["score"] is not None:
+            out.append(Mover(p["key"], p["name"], float(q["score"]), float(p["score"])))
+    return tuple(out)
+
+
+def largest_move(changes: tuple[Mover, ...]) -> Mover | None:
+    """The indicator whose score moved most either way (ties: the model's order); None if none moved."""
+    best = max(changes, key=lambda m: abs(m.change), default=None)  # max keeps the first of equals
+    return best if best is not None and best.change != 0 else None
+
+
+def largest_fall(changes: tuple[Mover, ...]) -> Mover | None:
+    """The indicator whose score fell most (what pulled the index down); None if none fell."""
+    worst = min(changes, key=lambda m: m.change, default=None)
+    return worst if worst is not None and worst.change < 0 else None
+
+
+def _value(v):
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _area_rows(tree: AreaTree, ids: list[int], now: pd.DataFrame, before: pd.DataFrame) -> tuple[AreaWeek, ...]:
+    now, before = now.set_index("group_id"), before.set_index("group_id")
+    rows = []
+    for i in sorted(ids, key=lambda a: str(tree.row(a)["code"])):
+        a, b, info = now.loc[i], before.loc[i], tree.row(i)
+        rows.append(AreaWeek(
+            code=str(info["code"]), name=str(info["name"]), level=str(info["level"]),
+            street=_street_of(tree, i) if info["level"] != "street" else "",
+            reported=int(a["reported"]), due_n=int(a["due_n"]), safety_index=_value(a["safety_index"]), safety_grade=a["safety_grade"],
+            safety_color=a["safety_color"], on_time_rate=_value(a["on_time_rate"]),
+            closure_rate=_value(a["closure_rate"]), prev_reported=int(b["reported"]),
+            prev_index=_value(b["safety_index"]), prev_grade=b["safety_grade"],
+            prev_on_time_rate=_value(b["on_time_rate"]), moves=moves(a["safety_parts"], b["safety_parts"])))
+    return tuple(rows)
+
+
+def rank_lists(rows: tuple[AreaWeek, ...], n: int, min_due: int = MIN_DUE) -> dict[str, tuple[AreaWeek, ...]]:
+    """Top and bottom `n` by safety index and by on-time rate; areas without a value are not ranked,
+    nor on the on-time lists areas with fewer than `min_due` due cases. Red and black lists never
+    share an area: with fewer than 2n ranked, each takes half (at least 1). Ties go to the lower code."""
+    out = {}
+    for key, (metric, end, _title) in LISTS.items():
+        ranked = [r for r in rows if getattr(r, metric) is not None
+                  and (metric != "on_time_rate" or r.due_n >= min_due)]
+        k = min(n, len(ranked) // 2) if len(ranked) >= 2 else len(ranked)
+        if end == "top":
+            out[key] = tuple(sorted(ranked, key=lambda r: (-getattr(r, metric), r.code))[:k])
+        else:
+            out[key] = tuple(sorted(ranked, key=lambda r: (getattr(r, metric), r.code))[:k])
+    return out
+
+
+def grade_drops(rows: tuple[AreaWeek, ...], model: SafetyModel) -> tuple[AreaWeek, ...]:
+    """Areas graded lower this week than the week before (grades are ordered best first in the model)."""
+    order = {g.name: i for i, g in enumerate(model.grades)}
+    fell = [r for r in rows if r.safety_grade in order and r.prev_grade in order
+            and order[r.safety_grade] > order[r.prev_grade]]
+    return tuple(sorted(fell, key=lambda r: (r.index_change if r.index_change is not None else 0, r.code)))
+
+
+def _daily(db: Database, focus: Focus, periods: list[tuple[Period, datetime]]) -> tuple[tuple[int, ...], ...]:
+    """Events reported per day of the week (Monday first), for each (period, as-of)."""
+    counts = []
+    for period, asof in periods:
+        frame = aggregate(db, focus, period, asof, ["reported"], grain="day")
+        by_day = {(d.date() - period.start).days: int(v) for d, v in zip(frame["period_start"], frame["reported"])}
+        counts.append([by_day.get(i, 0) for i in range(7)])
+    return tuple(zip(*counts))
+
+
+def weekly_review(db: Database, *, week: Period, asof: datetime, scope: Scope, area_code: str | None = None,
+                  tree: AreaTree | None = None, model: SafetyModel | None = None) -> WeeklyReview:
+    """The review of `week` (a Monday–Monday Period) for the area within the user's scope, judged at
+    `asof`; the comparison weeks are judged at the same distance after their start (comparison_periods)."""
+    if week.days != 7 or week.start.weekday() != 0:
+        raise ValueError(f"周报的周期必须是周一至周日：{week.label()}")
+    model = model or SafetyModel()
+    tree = tree or AreaTree.load(db)
+    focus = resolve(tree, scope, area_code)
+    kpis = summarize(db, start=week.start, end=week.end, asof=asof, scope=scope, area_code=area_code,
+                     model=model, tree=tree, detail=True)
+    (prev, prev_asof), (ly, ly_asof) = (comparison_periods(week, asof)[k] for k in ("previous", "last_year"))
+
+    own_before = area_metrics(db, focus, prev, prev_asof, model).iloc[0]
+    below = _descendants(tree, focus.area_ids)
+    streets = [i for i in below if tree.row(i)["level"] == "street"]
+    grids = [i for i in below if tree.row(i)["level"] == "grid"]
+    groups = streets + grids  # overlapping groups are fine: each group is counted on its own
+    street_rows = grid_rows = ()
+    if groups:
+        now = area_metrics(db, focus, week, asof, model, groups=groups)
+        before = area_metrics(db, focus, prev, prev_asof, model, groups=groups)
+        street_rows = _area_rows(tree, streets, now, before)
+        grid_rows = _area_rows(tree, grids, now, before)
+
+    single = focus.single
+    return WeeklyReview(
+        week=week, asof=asof, previous=prev, previous_asof=prev_asof, last_year=ly, last_year_asof=ly_asof,
+        area_code=area_code or None,
+        area_name="我的辖区" if single is None else str(tree.row(single)["name"]),
+        area_level=None if single is None else str(tree.row(single)["level"]),
+        kpis=kpis, moves=moves(kpis["safety_parts"], own_before["safety_parts"]),
+        streets=street_rows, grids=grid_rows,
+        street_lists=rank_lists(street_rows, STREET_N), grid_lists=rank_lists(grid_rows, GRID_N),
+        grade_drops=grade_drops(street_rows + grid_rows, model),
+        daily=_daily(db, focus, [(week, asof), (prev, prev_asof), (ly, ly_asof)]))
+
+
+# ---- numbers as words (the narrative's only source of digits) ----
+
+def fmt_count(v) -> str:
+    return "无数据" if v is None else f"{int(v):,}"
+
+
+def fmt_pct(v) -> str:
+    return "无数据" if v is None else f"{v * 100:.1f}%"
+
+
+def fmt_index(v) -> str:
+    return "无数据" if v is None else f"{v:.1f}"
+
+
+def fmt_hours(v) -> str:
+    if v is None:
+        return "无数据"
+    return f"{v:.1f} 小时" if v < 72 else f"{v / 24:.1f} 天"
+
+
+def fmt_value(kind: str, v) -> str:
+    return {"count": fmt_count, "rate": fmt_pct, "hours": fmt_hours, "index": fmt_index}[kind](v)
+
+
+def kpi_change(kind: str, current, previous) -> float | None:
+    """Counts and hours change in %, rates in percentage points, the index in points."""
+    if kind == "index":
+        return None if current is None or previous is None else current - previous
+    return change(current, previous, is_rate=(kind == "rate"))
+
+
+def change_words(kind: str, value: float | None, label: str) -> str:
+    """'环比上升 3.2%' / '同比下降 1.5 个百分点' / '较上周上升 0.7' … from a computed change."""
+    if value is None:
+        return f"{label}无可比数据"
+    unit = {"count": "%", "hours": "%", "rate": " 个百分点", "index": ""}[kind]
+    shown = f"{abs(value):.1f}"
+    if float(shown) == 0:
+        return f"{label}持平"
+    return f"{label}{'上升' if value > 0 else '下降'} {shown}{unit}"
+
+
+def _kpi(review: WeeklyReview, key: str, kind: str, label: str) -> str:
+    k = review.kpis
+    cur = k[key]
+    if cur is None:
+        return f"{label}无数据"
+    mom = change_words(kind, kpi_change(kind, cur, k["previous"][key]), "环比")
+    yoy = change_words(kind, kpi_change(kind, cur, k["last_year"][key]), "同比")
+    return f"{label} {fmt_value(kind, cur)}，{mom}，{yoy}"
+
+
+def _fall_words(m: Mover | None) -> str:
+    return "" if m is None else f"主要因{m.name}得分下降 {abs(m.change):.1f} 分"
+
+
+def narrative(review: WeeklyReview) -> list[str]:
+    """The review in short Chinese sentences, built only from the review's numbers."""
+    k, area = review.kpis, review.area_name
+    out = []
+    reported = (f"本周（{review.label}，{review.period_text}）{area}上报事件 {fmt_count(k['reported'])} 件，"
+                f"{change_words('count', kpi_change('count', k['reported'], k['previous']['reported']), '环比')}，"
+                f"{change_words('count', kpi_change('count', k['reported'], k['last_year']['reported']), '同比')}；"
+                f"立案 {fmt_count(k['filed'])} 件，超期未结 {fmt_count(k['overdue_open'])} 件。")
+    out.append(reported)
+    out.append("；".join([_kpi(review, "closure_rate", "rate", "结案率"),
+                         _kpi(review, "on_time_rate", "rate", "按期结案率")]) + "。")
+    if k["satisfaction_rate"] is None:
+        out.append("本周没有有效的群众满意度评价。")
+    else:
+        out.append(_kpi(review, "satisfaction_rate", "rate", "群众满意率")
+                   + f"（有效评价 {fmt_count(k['satisfaction_n'])} 条）。")
+    if k["safety_index"] is None:
+        out.append("平安指数本周无数据。")
+    else:
+        prev, ly = k["previous"], k["last_year"]
+        text = (f"平安指数 {fmt_index(k['safety_index'])}（{k['safety_grade']}），"
+                f"{change_words('index', kpi_change('index', k['safety_index'], prev['safety_index']), '较上周')}，"
+                f"{change_words('index', kpi_change('index', k['safety_index'], ly['safety_index']), '较去年同期')}")
+        if prev["safety_grade"] and prev["safety_grade"] != k["safety_grade"]:
+            text += f"，等级由{prev['safety_grade']}变为{k['safety_grade']}"
+        fell = kpi_change("index", k["safety_index"], prev["safety_index"])
+        if fell is not None and round(fell, 1) < 0 and largest_fall(review.moves):
+            text += f"，{_fall_words(largest_fall(review.moves))}"
+        elif review.mover:
+            text += f"；变化最大的指标是{review.mover.name}，得分{review.mover.direction} {abs(review.mover.change):.1f} 分"
+        out.append(text + "。")
+    out += _ranking_sentences(review.street_lists, review.streets, "街道")
+    out += _ranking_sentences(review.grid_lists, review.grids, "网格")
+    if review.grade_drops:
+        shown = review.grade_drops[:5]
+        items = "、".join(f"{r.name}（{r.prev_grade}→{r.safety_grade}"
+                         + (f"，{_fall_words(r.faller)}" if r.faller else "") + "）" for r in shown)
+        more = "等" if len(review.grade_drops) > len(shown) else ""
+        out.append(f"平安等级下降的区域共 {fmt_count(len(review.grade_drops))} 个：{items}{more}。")
+    elif review.streets or review.grids:
+        out.append("本周没有街道或网格的平安等级下降。")
+    return out
+
+
+def _ranking_sentences(lists: dict, rows: tuple[AreaWeek, ...], level: str) -> list[str]:
+    if not rows:
+        return []
+    out = []
+    best, worst = lists["index_red"], lists["index_black"]
+    if best and worst and best[0] is not worst[0]:
+        out.append(f"{level}平安指数最高的是{best[0].name}（{fmt_index(best[0].safety_index)}），"
+                   f"最低的是{worst[0].name}（{fmt_index(worst[0].safety_index)}，{worst[0].safety_grade}）。")
+    fast, slow = lists["on_time_red"], lists["on_time_black"]
+    if fast and slow and fast[0] is not slow[0]:
+        out.append(f"{level}按期结案率最高的是{fast[0].name}（{fmt_pct(fast[0].on_time_rate)}），"
+                   f"最低的是{slow[0].name}（{fmt_pct(slow[0].on_time_rate)}）。")
+    fell = [r for r in rows if r.index_change is not None and round(r.index_change, 1) < 0]
+    if fell:
+        r = min(fell, key=lambda x: (x.index_change, x.code))
+        text = f"{r.name}指数下降最多，较上周下降 {abs(r.index_change):.1f}"
+        out.append(text + (f"，{_fall_words(r.faller)}" if r.faller else "") + "。")
+    else:
+        out.append(f"各{level}平安指数均未下降。")
+    return out
