@@ -15,8 +15,10 @@ PAGES = {  # key → (file, title, icon, url path); ui.access.ROLE_PAGES says wh
     "events": ("views/events.py", "事件办结", ":material/assignment_turned_in:", "events"),
     "satisfaction": ("views/satisfaction.py", "群众满意度", ":material/sentiment_satisfied:", "satisfaction"),
     "workers": ("views/workers.py", "网格员绩效", ":material/badge:", "workers"),
+    "weekly": ("views/weekly.py", "周报", ":material/summarize:", "weekly"),
     "quality": ("views/quality.py", "数据质量", ":material/rule:", "quality"),
     "audit": ("views/audit.py", "审计日志", ":material/history:", "audit"),
+    "wall": ("views/wall.py", "指挥大屏", ":material/tv:", "wall"),
 }
 
 settings = startup.settings_or_stop()
@@ -25,22 +27,30 @@ user = access.current_user(settings, store)
 
 
 def navigation(keys: list[str], **kwargs):
-    return st.navigation([st.Page(PAGES[k][0], title=PAGES[k][1], icon=PAGES[k][2], url_path=PAGES[k][3],
-                                  default=(i == 0)) for i, k in enumerate(keys)], **kwargs)
+    pages = [st.Page(PAGES[k][0], title=PAGES[k][1], icon=PAGES[k][2], url_path=PAGES[k][3], default=(i == 0))
+             for i, k in enumerate(keys)]
+    if PAGES[keys[0]][3]:  # a start page is served at the root URL only: serve it at its own path (/wall) too
+        file, title, icon, path = PAGES[keys[0]]
+        pages[0] = st.Page(file, title=title, icon=icon, url_path=f"{path}-start", default=True)
+        pages.append(st.Page(file, title=title, icon=icon, url_path=path, visibility="hidden"))
+    return st.navigation(pages, **kwargs)
 
 
 if user is None:
     navigation(list(PAGES), position="hidden")  # keeps a deep link's page through the login; runs none
     access.login_screen(settings, store)  # stops the run: nothing below is drawn before login
 
-page = navigation(access.ROLE_PAGES[user.role])
-access.auth_off_banner(settings)
-db = startup.database_or_retry(settings)
-
-st.sidebar.title("网格治理驾驶舱")
-view = period_picker(read_view(settings.timezone, settings.cache_seconds))
-access.sidebar_account(settings, user)
-unmasked = access.unmask_switch(user)
+page = navigation(access.ROLE_PAGES[user.role], position="hidden" if user.role == "wall" else "sidebar")
+if page.title == PAGES["wall"][1]:  # full screen: no sidebar, banner or period picker (it keeps its own)
+    db = startup.database_or_retry(settings)
+    view, unmasked = read_view(settings.timezone, settings.cache_seconds), False
+else:
+    access.auth_off_banner(settings)
+    db = startup.database_or_retry(settings)
+    st.sidebar.title("网格治理驾驶舱")
+    view = period_picker(read_view(settings.timezone, settings.cache_seconds))
+    access.sidebar_account(settings, user)
+    unmasked = access.unmask_switch(user)
 try:
     st.session_state["app_ctx"] = build_context(settings, db, user, view, unmasked)
     page.run()

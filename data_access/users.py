@@ -12,6 +12,12 @@ Command line (`python -m data_access.users --help`):
 
     list [--json] | add NAME --role ROLE [--areas A,B] [--display-name X] [--unmask] [--password-stdin]
     passwd NAME [--password-stdin] | disable NAME | enable NAME        (--config PATH, --path FILE)
+    wall-token NAME [--revoke]
+
+A wall display (指挥大屏) runs unattended for days, so it cannot type a password after a restart:
+`wall-token NAME` issues a long random token for a wall-role account, printed once; the display
+opens `/wall?token=<token>`. Only a SHA-256 digest is stored. A token signs in nothing but an
+active wall account (one area, no personal data, no export), and `--revoke` withdraws them all.
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 import sqlite3
 import sys
@@ -146,7 +153,18 @@ CREATE TABLE IF NOT EXISTS users (
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS wall_tokens (
+    token_hash    TEXT PRIMARY KEY,              -- SHA-256 (hex) of the token; the token is shown once
+    name          TEXT NOT NULL COLLATE NOCASE,  -- the wall account it signs in
+    created_at    TEXT NOT NULL
+);
 """
+WALL_TOKEN_BYTES = 32  # 256 random bits, URL-safe base64: 43 characters
+_TOKEN_TEXT = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -323,6 +341,45 @@ class UserStore:
             return None
         return _user(row)
 
+    # -- wall display tokens --
+
+    def issue_wall_token(self, name: str) -> str:
+        """A new token for an active wall-role account (earlier tokens stay valid until revoked).
+        Returned once; only its digest is kept."""
+        user = self.get(name)
+        if user is None:
+            raise ValueError(f"用户 {_clean_name(name)} 不存在")
+        if user.role != "wall":
+            raise ValueError(f"只有指挥大屏（wall）账号可以使用大屏令牌，{user.name} 的角色是 {user.role_name}")
+        if not user.active:
+            raise ValueError(f"账号 {user.name} 已停用")
+        token = secrets.token_urlsafe(WALL_TOKEN_BYTES)
+        with self._conn() as conn, transaction(conn):
+            conn.execute("INSERT INTO wall_tokens (token_hash, name, created_at) VALUES (?, ?, ?)",
+                         (_token_hash(token), user.name, _now()))
+        return token
+
+    def revoke_wall_tokens(self, name: str) -> int:
+        """Withdraw every token of the account; returns how many there were."""
+        with self._conn() as conn, transaction(conn):
+            return conn.execute("DELETE FROM wall_tokens WHERE name = ?", (_clean_name(name),)).rowcount
+
+    def wall_tokens(self, name: str) -> int:
+        with self._conn() as conn:
+            return conn.execute("SELECT COUNT(*) FROM wall_tokens WHERE name = ?", (name.strip(),)).fetchone()[0]
+
+    def wall_token_user(self, token) -> User | None:
+        """The active wall-role account a token signs in, else None (malformed, unknown or revoked
+        token; account disabled or no longer a wall account)."""
+        if not isinstance(token, str) or not _TOKEN_TEXT.match(token):
+            return None
+        with self._conn() as conn:
+            row = conn.execute("SELECT u.* FROM wall_tokens t JOIN users u ON u.name = t.name "
+                               "WHERE t.token_hash = ?", (_token_hash(token),)).fetchone()
+        if row is None or row["role"] != "wall" or not row["active"]:
+            return None
+        return _user(row)
+
 
 def ensure_demo_users(store: UserStore) -> list[User]:
     """When the store has no account at all, create DEMO_USERS (one per role); return those created.
@@ -373,6 +430,9 @@ def _parser() -> argparse.ArgumentParser:
     pw.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（一行）")
     for command, text in (("disable", "停用账号"), ("enable", "启用账号")):
         sub.add_parser(command, help=text).add_argument("name")
+    tok = sub.add_parser("wall-token", help="为指挥大屏账号生成访问令牌（大屏打开 /wall?token=… 无需输入密码）")
+    tok.add_argument("name")
+    tok.add_argument("--revoke", action="store_true", help="作废该账号的全部令牌")
     return ap
 
 
@@ -430,6 +490,14 @@ def main(argv: list[str] | None = None) -> int:
                 raise ValueError(f"用户 {args.name.strip()} 不存在")
             store.set_password(args.name, _read_password(args.password_stdin))
             print(f"已修改 {args.name.strip()} 的密码")
+        elif args.command == "wall-token":
+            if args.revoke:
+                print(f"已作废 {args.name.strip()} 的 {store.revoke_wall_tokens(args.name)} 个大屏令牌")
+            else:
+                token = store.issue_wall_token(args.name)
+                print(token)
+                print(f"大屏地址：http://<驾驶舱地址>/wall?token={token}（令牌只显示这一次，请妥善保存）",
+                      file=sys.stderr)
         elif args.command in ("disable", "enable"):
             getattr(store, args.command)(args.name)
             print(f"已{'停用' if args.command == 'disable' else '启用'}账号 {args.name.strip()}")

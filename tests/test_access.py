@@ -72,9 +72,9 @@ def test_two_subtrees_start_at_my_area(open_page):
     assert "西二社区" not in page_text(at) and "第二网格" not in page_text(at)
 
 
-def test_wall_role_gets_the_overview_only_and_no_unmask(open_page):
+def test_wall_role_gets_the_wall_only_and_no_unmask(open_page):
     at = open_page(user="wall")
-    assert at.title[0].value == "总览 · 西街道"
+    assert at.markdown[0].value == "# 西街道 · 指挥大屏"  # the wall is its start page (tests/test_page_wall.py)
     assert not at.toggle or "显示个人信息（记入审计日志）" not in [t.label for t in at.toggle]
     with pytest.raises(Exception):
         at.switch_page("views/events.py").run()

@@ -15,14 +15,16 @@ from data_access import audit
 from data_access.settings import Settings
 from data_access.users import ROLES, User, UserStore, ensure_demo_users
 
-# Pages per role, by key (see PAGES in app.py). The wall display gets no page with personal data.
+# Pages per role, by key (see PAGES in app.py); the first is the role's start page. The wall display
+# gets the wall only: no page with personal data, no export.
 ANALYSIS = ["overview", "safety", "events", "satisfaction", "workers"]
 ROLE_PAGES = {
-    "leader": ANALYSIS + ["quality"],
-    "official": ANALYSIS + ["quality"],
-    "wall": ["overview"],
-    "admin": ANALYSIS + ["quality", "audit"],
+    "leader": ANALYSIS + ["weekly", "quality", "wall"],
+    "official": ANALYSIS + ["weekly", "quality", "wall"],
+    "wall": ["wall"],
+    "admin": ANALYSIS + ["weekly", "quality", "wall", "audit"],
 }
+WALL_TOKEN_PARAM = "token"  # /wall?token=…: a wall display signs in without typing (data_access.users)
 LOCAL_USER = User(name="local", role="leader", areas=(), display_name="本地使用（未启用登录）", can_unmask=False,
                   active=True)
 MAX_FAILURES, LOCKOUT_SECONDS = 5, 300
@@ -61,10 +63,18 @@ def _note_failure(name: str) -> None:
 
 
 def current_user(settings: Settings, store: UserStore) -> User | None:
-    """The logged-in user, or None (the caller then shows the login screen and stops)."""
+    """The logged-in user, or None (the caller then shows the login screen and stops).
+
+    When the mode's own sign-in names nobody, a wall token in the URL may name a wall account:
+    that is how an unattended display gets in, and stays in across reloads and restarts."""
     mode = settings.auth_mode
     if mode == "none":
         return LOCAL_USER
+    return _signed_in(settings, store) or store.wall_token_user(st.query_params.get(WALL_TOKEN_PARAM))
+
+
+def _signed_in(settings: Settings, store: UserStore) -> User | None:
+    mode = settings.auth_mode
     if mode == "proxy":
         name = st.context.headers.get(settings.proxy_header, "").strip()
         return _known(store, name)
@@ -140,6 +150,12 @@ def unmask_switch(user: User) -> bool:
     if not user.can_unmask or not user.sees_personal_data:
         return False
     return st.sidebar.toggle("显示个人信息（记入审计日志）", value=False, key="unmask")
+
+
+def log_export(settings: Settings, user: User, area: str | None, period, file_name: str) -> None:
+    """A download button's callback: every export is one audit line (the file name as its detail)."""
+    audit.record(str(settings.users_path), user=user.name, action="export", area=area, period_from=period.start,
+                 period_to=period.end, detail=file_name, at=datetime.now(settings.timezone))
 
 
 def log_unmasked_view(settings: Settings, user: User, page: str, area: str | None, period) -> None:

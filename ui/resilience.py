@@ -134,6 +134,8 @@ class RunState:
     slot: Any = None                          # st.empty() at the top of the page, for the warning
     banner: Any = None                        # the warning's placeholder, once drawn
     retrying: bool = False                    # the retry fragment is on the page
+    retry_seconds: int = RETRY_SECONDS        # how often this run's page tries again (a self-refreshing
+                                              # fragment, such as the wall's, says its own interval)
     stale_times: list = field(default_factory=list)
 
 
@@ -240,14 +242,15 @@ def _when(t: datetime | None, ref: datetime | None) -> str:
     return f"{t:%H:%M}" if ref is not None and t.date() == ref.date() else f"{t:%Y-%m-%d %H:%M}"
 
 
-def banner_text(target: str, when: str) -> str:
+def banner_text(target: str, when: str, seconds: int = RETRY_SECONDS) -> str:
     return (f"数据库暂时无法连接（{target}），以下为 {when} 的数据，"
-            f"系统每 {RETRY_SECONDS} 秒自动重试，恢复后页面自动刷新。")
+            f"系统每 {seconds} 秒自动重试，恢复后页面自动刷新。")
 
 
 def _draw_banner(state: RunState, ref: datetime | None) -> None:
     times = [t for t in state.stale_times if t is not None]
-    text = banner_text(state.target or state.error.target, _when(min(times) if times else None, ref))
+    text = banner_text(state.target or state.error.target, _when(min(times) if times else None, ref),
+                       state.retry_seconds)
     if state.banner is None:
         if state.slot is not None and not _in_fragment():
             with state.slot.container():

@@ -1,0 +1,144 @@
+"""What the 指挥大屏 (wall display) needs beyond the period summary: today against the same time
+yesterday, the hot spots of the last hours, today's volume hour by hour, and case lists without a
+single personal column.
+
+Every function has the signature of the other metrics (db, *, start, end, asof, scope, area_code,
+tree, …), checks the area against the scope first and aggregates in the database. "Today" is the
+as-of time's calendar day, whatever the period: the wall's clock decides what today is.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import sqlalchemy as sa
+
+from data_access.db import Database
+from metrics.cases import _case_select, _finish
+from metrics.definitions import MEASURES, Ctx
+from metrics.dialect import hour_of_day
+from metrics.labels import STATUS_NAMES, UNKNOWN_CATEGORY
+from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
+
+HOT_BY = ("grid", "category")
+COUNT_KEYS = ("reported", "closed", "overdue_open")
+
+
+def _day_start(t: datetime) -> datetime:
+    return datetime.combine(t.date(), datetime.min.time())
+
+
+def _window_counts(db: Database, ctx: Ctx, areas: sa.CTE, t: datetime) -> dict:
+    """From 00:00 of t's day up to t: reported, closed (whenever reported), and 超期未结 at t."""
+    e = ctx.e.c
+    d0 = sa.bindparam("d0", type_=sa.DateTime)
+    reported = sa.and_(e.reported_at >= d0, e.reported_at <= ctx.asof)
+    closed = sa.and_(ctx.closed(), e.closed_at >= d0)
+    overdue = MEASURES["overdue_open"].where(ctx)  # the one definition of 超期未结
+    count = lambda cond: sa.func.sum(sa.case((cond, 1), else_=0))  # noqa: E731
+    stmt = (sa.select(count(reported).label("reported"), count(closed).label("closed"),
+                      count(overdue).label("overdue_open"))
+            .select_from(ctx.e)
+            .where(e.grid_id.in_(sa.select(areas.c.area_id)), sa.or_(reported, closed, overdue)))
+    row = db.query(stmt, {"asof": t, "d0": _day_start(t)}).iloc[0]
+    return {k: int(0 if pd.isna(row[k]) else row[k]) for k in COUNT_KEYS}
+
+
+def day_counts(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
+               tree: AreaTree | None = None) -> dict:
+    """今日上报 (reported from 00:00 to T), 今日结案 (closed from 00:00 to T, whenever reported) and
+    超期未结 at T; under `previous` the same for yesterday up to the same clock time (T − 1 day)."""
+    tree, focus = focus_for(db, tree, scope, area_code)
+    ctx = Ctx(db.schema)
+    areas = scoped_areas(db, focus)
+    out = _window_counts(db, ctx, areas, asof)
+    out["previous"] = _window_counts(db, ctx, areas, asof - timedelta(days=1))
+    return out
+
+
+def hot_spots(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
+              tree: AreaTree | None = None, by: str = "grid", hours: int = 24, limit: int = 5) -> pd.DataFrame:
+    """The grids (by="grid") or event categories (by="category") with the most events reported in
+    the `hours` before T: columns key (code), label (name), events; most first, at most `limit`."""
+    if by not in HOT_BY:
+        raise ValueError(f"hot spots by {by!r}: expected one of {HOT_BY}")
+    tree, focus = focus_for(db, tree, scope, area_code)
+    ctx = Ctx(db.schema)
+    e, a = ctx.e, db.schema.table("areas")
+    areas = scoped_areas(db, focus)
+    n = sa.func.count().label("events")
+    if by == "grid":
+        key, label = a.c.code, a.c.name
+        joined = e.join(a, e.c.grid_id == a.c.id)
+    else:
+        key, label = e.c.category_code, ctx.cat.c.name
+        joined = e.outerjoin(ctx.cat, e.c.category_code == ctx.cat.c.code)
+    stmt = (sa.select(key.label("key"), label.label("label"), n).select_from(joined)
+            .where(e.c.grid_id.in_(sa.select(areas.c.area_id)),
+                   e.c.reported_at > sa.bindparam("since", type_=sa.DateTime), e.c.reported_at <= ctx.asof)
+            .group_by(key, label).order_by(sa.desc("events"), key).limit(limit))
+    got = db.query(stmt, {"asof": asof, "since": asof - timedelta(hours=hours)})
+    got["events"] = got["events"].astype("int64")
+    got["label"] = [UNKNOWN_CATEGORY if pd.isna(v) else str(v) for v in got["label"]]
+    got["key"] = [None if pd.isna(v) else str(v) for v in got["key"]]
+    return got.reset_index(drop=True)
+
+
+def hourly(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
+           tree: AreaTree | None = None) -> pd.DataFrame:
+    """Events reported per hour of the day: `today` (up to T; later hours are missing, not 0) and
+    `yesterday` (the whole day). One row per hour 0–23."""
+    tree, focus = focus_for(db, tree, scope, area_code)
+    ctx = Ctx(db.schema)
+    e = ctx.e.c
+    areas = scoped_areas(db, focus)
+    today0 = sa.bindparam("today0", type_=sa.DateTime)
+    hour = hour_of_day(e.reported_at)
+    is_today = e.reported_at >= today0
+    stmt = (sa.select(hour.label("hour"), sa.func.sum(sa.case((is_today, 1), else_=0)).label("today"),
+                      sa.func.sum(sa.case((is_today, 0), else_=1)).label("yesterday"))
+            .where(e.grid_id.in_(sa.select(areas.c.area_id)),
+                   e.reported_at >= sa.bindparam("yesterday0", type_=sa.DateTime), e.reported_at <= ctx.asof)
+            .group_by(hour))
+    t0 = _day_start(asof)
+    got = db.query(stmt, {"asof": asof, "today0": t0, "yesterday0": t0 - timedelta(days=1)})
+    frame = pd.DataFrame({"hour": range(24)}).merge(got.astype(float), on="hour", how="left")
+    frame["hour"] = frame["hour"].astype(int)
+    frame[["today", "yesterday"]] = frame[["today", "yesterday"]].fillna(0).astype(float)
+    frame.loc[frame["hour"] > asof.hour, "today"] = float("nan")  # the future has no count yet
+    return frame
+
+
+def overdue_list(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
+                 tree: AreaTree | None = None, limit: int = 8) -> pd.DataFrame:
+    """超期未结 at T, longest overdue first, with no personal column at all (the wall's list; the
+    events page uses metrics.cases.overdue_cases, which masks them). The period does not apply."""
+    tree, focus = focus_for(db, tree, scope, area_code)
+    ctx = Ctx(db.schema)
+    e = ctx.e.c
+    stmt = (_case_select(db, ctx, focus, personal=False)
+            .where(MEASURES["overdue_open"].where(ctx))
+            .order_by(e.deadline_at, e.id).limit(limit))
+    return _as_at(_finish(db, db.query(stmt, {"asof": asof}), asof, unmasked=False), asof)
+
+
+def _as_at(frame: pd.DataFrame, asof: datetime) -> pd.DataFrame:
+    """The status as it was at T: a case closed after T was still being handled then (this matters
+    only for a link pinned to an earlier as-of time)."""
+    later = frame["closed_at"] > pd.Timestamp(asof)
+    frame.loc[later, "status"] = STATUS_NAMES["processing"]
+    frame.loc[later, "closed_at"] = pd.NaT
+    return frame
+
+
+def newest_list(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
+                tree: AreaTree | None = None, hours: int = 72, limit: int = 8) -> pd.DataFrame:
+    """The latest reports in the `hours` before T, newest first, with no personal column at all."""
+    tree, focus = focus_for(db, tree, scope, area_code)
+    ctx = Ctx(db.schema)
+    e = ctx.e.c
+    stmt = (_case_select(db, ctx, focus, personal=False)
+            .where(e.reported_at > sa.bindparam("since", type_=sa.DateTime), e.reported_at <= ctx.asof)
+            .order_by(e.reported_at.desc(), e.id.desc()).limit(limit))
+    frame = db.query(stmt, {"asof": asof, "since": asof - timedelta(hours=hours)})
+    return _as_at(_finish(db, frame, asof, unmasked=False), asof)

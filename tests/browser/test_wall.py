@@ -1,0 +1,131 @@
+"""The 指挥大屏 in a real browser at the two wall sizes: one screen, no scrolling, no Streamlit chrome.
+
+Same server and Chromium as tests/browser/test_pages.py (conftest.py); each size gets its own
+browser context with that viewport. Waits poll the page, never sleep.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import ARTIFACTS, IDLE, PAINTED, TIMEOUT_MS, captions, errors, open, shot, wait_until
+
+VIEW = "period=custom&from=2026-11-09&to=2026-11-16&asof=2026-11-16T10:00"
+SIZES = [(1920, 1080), (3840, 2160)]
+
+# Every scrolling box of the page, and how far the drawn content reaches.
+LAYOUT = """() => {
+  const boxes = {};
+  for (const sel of ['html', '[data-testid="stApp"]', '[data-testid="stAppViewContainer"]', '[data-testid="stMain"]']) {
+    const el = sel === 'html' ? document.documentElement : document.querySelector(sel);
+    if (el) boxes[sel] = {sw: el.scrollWidth, sh: el.scrollHeight, cw: el.clientWidth, ch: el.clientHeight};
+  }
+  let right = 0, bottom = 0;
+  for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) { right = Math.max(right, r.right); bottom = Math.max(bottom, r.bottom); }
+  }
+  const clipped = [...document.querySelectorAll('[class*="st-key-wall-panel"], .st-key-wall-kpis, .st-key-wall-strip')]
+    .filter(el => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1)
+    .map(el => el.className.match(/st-key-[\\w-]+/)[0]);
+  const panels = Object.fromEntries([...document.querySelectorAll('[class*="st-key-wall-"]')].map(el => {
+    const r = el.getBoundingClientRect();
+    return [el.className.match(/st-key-[\\w-]+/)[0], [r.left, r.top, r.width, r.height]];
+  }));
+  return {boxes, right, bottom, clipped, panels, width: innerWidth, height: innerHeight};
+}"""
+
+VISIBLE = """sel => [...document.querySelectorAll(sel)].some(el => {
+  const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && s.display !== 'none' && s.visibility !== 'hidden';
+})"""
+
+
+@pytest.fixture
+def sized(browser, server, streamlit_server, request):
+    """sized(w, h) → a page in a fresh context with that viewport (closed afterwards; shot on failure)."""
+    contexts = []
+
+    def make(width: int, height: int):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, base_url=server, locale="zh-CN",
+                                  timezone_id="Asia/Shanghai")
+        ctx.set_default_timeout(TIMEOUT_MS)
+        contexts.append(ctx)
+        return ctx.new_page()
+
+    yield make
+    report = getattr(request.node, "rep_call", None)
+    for i, ctx in enumerate(contexts):
+        if report is not None and report.failed:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            for pg in ctx.pages:
+                try:
+                    pg.screenshot(path=str(ARTIFACTS / f"FAILED-wall-{i}.png"))
+                except Exception:
+                    pass
+        ctx.close()
+
+
+def map_drawn(page, timeout: float = TIMEOUT_MS / 1000) -> bool:
+    """Poll the map's pixels until the areas are painted (a WebGL canvas gives no other sign)."""
+    import io
+    import time
+
+    from PIL import Image
+
+    chart = page.locator('[data-testid="stDeckGlJsonChart"]')
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        picture = Image.open(io.BytesIO(chart.screenshot())).convert("RGB").resize((64, 64))
+        if len(set(picture.getdata())) > 8:  # more than the panel's background: polygons and labels
+            return True
+    return False
+
+
+def open_wall(page) -> dict:
+    open(page, f"/wall?{VIEW}")
+    wait_until(page, IDLE, PAINTED, "() => document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 6")
+    return page.evaluate(LAYOUT)
+
+
+@pytest.mark.parametrize("width, height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_wall_fills_one_screen_without_scrolling_or_chrome(sized, width, height):
+    page = sized(width, height)
+    layout = open_wall(page)
+    assert map_drawn(page), "the map never painted"
+    shot(page, f"wall-{width}x{height}", top=False)
+    for name, box in layout["boxes"].items():  # no scroll bar anywhere
+        assert box["sh"] <= box["ch"] and box["sw"] <= box["cw"], (name, box)
+    assert layout["bottom"] <= height + 0.5 and layout["right"] <= width + 0.5, layout
+    assert not layout["clipped"], f"panels cut off their content: {layout['clipped']}"
+    for chrome in ('[data-testid="stSidebar"]', '[data-testid="stSidebarCollapsedControl"]',
+                   '[data-testid="stHeader"]', '[data-testid="stToolbar"]'):
+        assert not page.evaluate(VISIBLE, chrome), f"{chrome} is visible"
+    status = [c for c in captions(page) if c.startswith("数据截至")]
+    assert status and "2026-11-16 10:00" in status[0] and "自动刷新" in status[0], captions(page)
+    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
+    assert len(values) == 6 and all(v.strip() for v in values), values
+    assert not errors(page)  # must not happen
+
+
+def test_both_sizes_show_the_same_layout_scaled(sized):
+    small, big = (open_wall(sized(w, h))["panels"] for w, h in SIZES)
+    assert set(small) == set(big) and "st-key-wall-panel-centre" in small
+    for key, box in small.items():
+        assert big[key] == pytest.approx([2 * v for v in box], abs=2), key
+
+
+def test_clock_ticks_in_the_browser_without_a_rerun(sized):
+    page = sized(1920, 1080)
+    open_wall(page)
+    page.evaluate("""() => {
+      window.__wallRuns = 0;
+      new MutationObserver(rs => { for (const r of rs) if (r.oldValue === 'notRunning') window.__wallRuns += 1; })
+        .observe(document.querySelector('[data-testid="stApp"]'),
+                 {attributes: true, attributeOldValue: true, attributeFilter: ['data-test-script-state']});
+      window.__clockAt = document.getElementById('wall-clock-time').textContent;
+    }""")
+    first = page.evaluate("window.__clockAt")
+    assert len(first) == 8 and first.count(":") == 2  # hh:mm:ss
+    wait_until(page, "() => document.getElementById('wall-clock-time').textContent !== window.__clockAt",
+               timeout=5_000)
+    assert page.evaluate("window.__wallRuns") == 0  # the clock moved; Python did not run
