@@ -150,6 +150,10 @@ def test_a_wrong_token_gets_the_login_form_and_nothing_else(open_page, token, ba
 def test_a_revoked_token_no_longer_opens_the_wall(open_page, users_file, token):
     from data_access.users import UserStore
 
+    at = open_page(login=True, token=token)
+    assert len(at.metric) == 6
     UserStore(users_file).revoke_wall_tokens("wall")
-    at = open_page(login=True, token=token, check=False)
-    assert at.text_input and not at.metric
+    at.run()  # the display's next refresh
+    assert [t.label for t in at.text_input] == ["用户名", "密码"] and not at.metric
+    again = open_page(login=True, token=token, check=False)
+    assert again.text_input and not again.metric
