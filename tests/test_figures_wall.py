@@ -1,5 +1,4 @@
 """The 指挥大屏 builders (ui/figures/wall.py): pure, no database and no browser."""
-import base64
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -11,7 +10,7 @@ import pytest
 
 from data_access.settings import MapSettings
 from metrics.period import Period
-from metrics.safety_index import DEFAULT_GRADES, Grade
+from metrics.safety_index import Grade
 from ui.figures import maps, wall
 from ui.state import View
 

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -77,15 +78,16 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
-@pytest.fixture(scope="session")
-def streamlit_server(demo_city, tmp_path_factory):
-    """`streamlit run app.py` on the demo city: yields (process, base URL, log path); stops it at the end."""
+@contextmanager
+def serving(db_url: str, log: Path, **env_extra: str):
+    """`streamlit run app.py` on `db_url` with extra environment: yields (process, base URL, log path)
+    once it answers its health check; stops it afterwards and keeps its log in artifacts/browser/."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {**os.environ, "GRID_DB_URL": demo_city["url"],
+    env = {**os.environ, "GRID_DB_URL": db_url,
            # These tests are about pages, drilling and links, not sign-in: no login screen in front.
            "GRID_AUTH_MODE": "none"}
-    env.pop("GRID_CONFIG", None)  # the repository's config.toml
+    env.pop("GRID_CONFIG", None)  # the repository's config.toml unless env_extra names another
+    env.update(env_extra)
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
@@ -115,8 +117,15 @@ def streamlit_server(demo_city, tmp_path_factory):
     finally:
         _stop(proc)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(log, ARTIFACTS / "streamlit.log")
+        shutil.copyfile(log, ARTIFACTS / log.name)
     assert proc.returncode is not None, "streamlit server did not stop"
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(demo_city, tmp_path_factory):
+    """The dashboard on the demo city with the repository's config: (process, base URL, log path)."""
+    with serving(demo_city["url"], tmp_path_factory.mktemp("streamlit") / "streamlit.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

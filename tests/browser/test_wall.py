@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, IDLE, PAINTED, TIMEOUT_MS, captions, errors, open, shot, wait_until
+from tests.browser.conftest import serving
+from tests.browser.helpers import ARTIFACTS, IDLE, PAINTED, TIMEOUT_MS, WATCH_RUNS, captions, errors, open, shot, \
+    wait_until
 
 VIEW = "period=custom&from=2026-11-09&to=2026-11-16&asof=2026-11-16T10:00"
 SIZES = [(1920, 1080), (3840, 2160)]
@@ -40,13 +42,24 @@ VISIBLE = """sel => [...document.querySelectorAll(sel)].some(el => {
 })"""
 
 
+@pytest.fixture(scope="module")
+def fast_server(demo_city, tmp_path_factory):
+    """A second server on the same city whose wall refreshes every 2 s and rotates its centre every 3 s."""
+    folder = tmp_path_factory.mktemp("fast-wall")
+    config = folder / "config.toml"
+    config.write_text("[refresh]\nwall_seconds = 2\nwall_rotate_seconds = 3\n", encoding="utf-8")
+    with serving(demo_city["url"], folder / "streamlit-fast-wall.log", GRID_CONFIG=str(config)) as running:
+        yield running[1]
+
+
 @pytest.fixture
 def sized(browser, server, streamlit_server, request):
-    """sized(w, h) → a page in a fresh context with that viewport (closed afterwards; shot on failure)."""
+    """sized(w, h[, base]) → a page in a fresh context with that viewport on the server at `base`
+    (the default server unless given; closed afterwards; shot on failure)."""
     contexts = []
 
-    def make(width: int, height: int):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, base_url=server, locale="zh-CN",
+    def make(width: int, height: int, base: str = server):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, base_url=base, locale="zh-CN",
                                   timezone_id="Asia/Shanghai")
         ctx.set_default_timeout(TIMEOUT_MS)
         contexts.append(ctx)
@@ -129,3 +142,22 @@ def test_clock_ticks_in_the_browser_without_a_rerun(sized):
     wait_until(page, "() => document.getElementById('wall-clock-time').textContent !== window.__clockAt",
                timeout=5_000)
     assert page.evaluate("window.__wallRuns") == 0  # the clock moved; Python did not run
+
+
+CENTRE_TITLE = "() => document.querySelector('.st-key-wall-panel-centre h3')?.innerText.trim() ?? ''"
+
+
+def test_refreshes_in_place_and_rotates_without_reloading_the_page(sized, fast_server):
+    page = sized(1920, 1080, fast_server)
+    open_wall(page)
+    page.evaluate(WATCH_RUNS)
+    page.evaluate(f"() => {{ window.__sameDocument = true; window.__firstCentre = ({CENTRE_TITLE})(); }}")
+    # two timed refreshes of the fragment, and the centre panel's other view, with nobody touching the page
+    wait_until(page, "() => window.__gridRuns >= 2", IDLE,
+               f"() => ({CENTRE_TITLE})() !== window.__firstCentre && ({CENTRE_TITLE})() !== ''")
+    seen = {page.evaluate("window.__firstCentre"), page.evaluate(CENTRE_TITLE)}
+    assert seen == {"平安指数分布", "今日事件态势"}
+    assert page.evaluate("window.__sameDocument === true")  # the page itself never reloaded
+    assert len(page.locator('[data-testid="stMetricValue"]').all_inner_texts()) == 6
+    assert any(c.startswith("数据截至") and "每 2 秒自动刷新" in c for c in captions(page)), captions(page)
+    assert not errors(page)  # must not happen
