@@ -19,7 +19,8 @@ every bounded store of the server is at its working size — the figure cache's 
 what grows after it is growth that would go on.
 
     .venv/bin/python scripts/soak_wall.py --cycles 400 --interval 2 [--rotate 0] [--events 30000]
-           [--out artifacts/soak/soak_wall.csv] [--width 1920 --height 1080]
+           [--out artifacts/soak/soak_wall.csv] [--width 1920 --height 1080] [--warmup-seconds 600]
+    .venv/bin/python scripts/soak_wall.py --judge artifacts/soak/soak_wall.csv   # judge an earlier run again
 """
 from __future__ import annotations
 
@@ -203,7 +204,11 @@ def main() -> int:
     ap.add_argument("--limit", type=float, default=5.0, help="growth limit in percent (default 5)")
     ap.add_argument("--warmup-seconds", type=float, default=600.0,
                     help="warm-up not judged (default 600 s: the server's bounded stores have filled)")
+    ap.add_argument("--judge", metavar="CSV", help="judge the CSV of an earlier run instead of running")
     args = ap.parse_args()
+    if args.judge:
+        with open(args.judge, newline="", encoding="utf-8") as f:
+            return judge(list(csv.DictReader(f)), args.warmup_seconds, args.limit)
     if args.cycles < 20:
         ap.error("--cycles must be at least 20 (warm-up and the last 10% need some cycles)")
 
@@ -257,13 +262,18 @@ def main() -> int:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    print(f"\nCSV: {out}")
+    return judge(rows, args.warmup_seconds, args.limit)
 
+
+def judge(rows: list[dict], warmup_seconds: float, limit: float) -> int:
+    """Print the verdict on a run's rows (as written to the CSV); 0 when it passes."""
     n = len(rows)
-    seconds = rows[-1]["seconds"]
-    warm_n = warmup_cycles([r["seconds"] for r in rows], args.warmup_seconds)
+    seconds = float(rows[-1]["seconds"])
+    warm_n = warmup_cycles([float(r["seconds"]) for r in rows], warmup_seconds)
     width = max(1, n // 10)
-    print(f"\n{n} cycles in {seconds:.0f} s ({seconds / n:.2f} s per cycle); CSV: {out}")
-    print(f"warm-up: cycles 1-{warm_n} (the first {args.warmup_seconds:.0f} s); judged: cycles "
+    print(f"{n} cycles in {seconds:.0f} s ({seconds / n:.2f} s per cycle)")
+    print(f"warm-up: cycles 1-{warm_n} (the first {warmup_seconds:.0f} s); judged: cycles "
           f"{warm_n + 1}-{warm_n + width} against {n - width + 1}-{n}")
     verdicts = []
     for key, unit, scale in (("server_rss_kb", "MB", 1 / 1024), ("dom_nodes", "nodes", 1),
@@ -277,19 +287,18 @@ def main() -> int:
         per_cycle = slope(values, warm_n)
         projected = per_cycle * 2000 / warm * 100 if warm else 0.0
         judged = key != "js_heap_bytes"  # the browser heap is reported, not judged (garbage collection)
-        ok = pct < args.limit
+        ok = pct < limit
         if judged:
             verdicts.append(ok)
-        print(f"{key:14s} after warm-up {warm * scale:10.2f} {unit}  last 10% {last * scale:10.2f} {unit}"
+        print(f"{key:14s} first {warm * scale:8.2f} {unit}  last {last * scale:8.2f} {unit}"
               f"  growth {pct:+6.2f}%  slope {per_cycle * scale:+.4f} {unit}/cycle (2,000 cycles: {projected:+.1f}%)"
               + (f"  {'PASS' if ok else 'FAIL'}" if judged else "  (not judged)"))
-    errors = sum(1 for r in rows if r["errors"])
+    errors = sum(1 for r in rows if int(r["errors"]))
     if errors:
         print(f"{errors} cycles showed an error box")
     passed = all(verdicts) and not errors
     print("PASS" if passed else "FAIL")
     return 0 if passed else 1
-
 
 if __name__ == "__main__":
     sys.exit(main())
