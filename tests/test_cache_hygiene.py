@@ -22,3 +22,23 @@ def test_locks_of_evicted_values_are_dropped_and_the_cache_still_works():
     assert [square(x) for x in (48, 49, 3)] == [2304, 2401, 9]  # cached ones and a recomputed one
     assert cache_hygiene.prune_value_locks() == 0  # at most once per EVERY_SECONDS
     square.clear()
+
+
+def test_release_free_memory_gives_back_freed_heap_pages():
+    import os
+
+    def rss_kb() -> int:
+        for line in open(f"/proc/{os.getpid()}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+        raise AssertionError("no VmRSS")
+
+    blocks = [bytearray(100_000) for _ in range(100)]  # below the mmap threshold: on the heap
+    for b in blocks:
+        b[::4096] = b"\1" * len(b[::4096])  # touch every page
+    keep = bytearray(10)  # allocated last, so the freed blocks are not simply at the heap's top
+    del blocks
+    before = rss_kb()
+    assert cache_hygiene.release_free_memory()
+    assert rss_kb() < before - 5_000  # most of the ~10 MB freed went back to the system
+    del keep
