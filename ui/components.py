@@ -77,8 +77,9 @@ def kpi_card(kpi: Kpi, data: dict, container) -> None:
     if kpi.key == "safety_index" and data.get("safety_grade"):
         value = f"{value} {data['safety_grade']}"
     box = container.container(border=True)
-    box.metric(kpi.label, value, delta=mom, delta_color=DELTA_COLOR[kpi.better],
-               delta_description="环比" if mom else None, help=kpi.help)
+    flat = fmt.unchanged(mom)  # +0.0pp: no green arrow for a change that rounds away
+    box.metric(kpi.label, value, delta=mom, delta_color="off" if flat else DELTA_COLOR[kpi.better],
+               delta_arrow="off" if flat else "auto", delta_description="环比" if mom else None, help=kpi.help)
     extra = f"同比 {yoy or fmt.NO_DATA}" + ("" if mom else f" · 环比 {fmt.NO_DATA}")
     if kpi.key == "satisfaction_rate" and data.get("satisfaction_n"):
         extra += (f" · n={data['satisfaction_n']:,}，95%区间 {fmt.pct(data['satisfaction_ci_low'])}"

@@ -40,6 +40,11 @@ def delta(current, previous, kind: str) -> str | None:
     return None if v is None else f"{v:+.1f}{'pp' if kind == 'pp' else '%'}"
 
 
+def unchanged(delta_text: str | None) -> bool:
+    """A change that rounds to nothing (+0, +0.0pp, -0.0%): shown without arrow or colour."""
+    return delta_text is not None and not any(c in "123456789" for c in delta_text)
+
+
 MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
 
 

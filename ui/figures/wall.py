@@ -212,7 +212,7 @@ class Tile:
 
     @property
     def unchanged(self) -> bool:
-        return self.delta is not None and not any(c in "123456789" for c in self.delta)
+        return fmt.unchanged(self.delta)
 
 
 def _count_delta(cur, prev) -> str | None:
