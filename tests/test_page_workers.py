@@ -129,3 +129,44 @@ def test_an_area_without_workers_says_so(page):
     at = page(area="G6")  # 第六网格: nobody is posted there
     assert any("没有登记的网格员" in i.value for i in at.info)
     assert not at.dataframe
+
+
+def worker_param(at: AppTest):
+    value = at.query_params.get("worker")
+    return value[0] if isinstance(value, list) else value
+
+
+def test_a_click_puts_the_worker_in_the_url_and_the_link_reopens_the_record(page):
+    at = select(page(), 101)
+    assert worker_param(at) == "101"
+    again = page(worker="101")  # the copied link, in a new session: no click needed
+    assert any(s.value.replace("\\", "").startswith("个人档案：张*明（网格员）") for s in again.subheader)
+    assert {x.label: x.value for x in again.metric}["综合得分（等级）"] == "80.33（B）"
+
+
+def test_taking_the_click_back_closes_the_record_and_clears_the_url(page):
+    at = select(page(), 101)
+    table = at.dataframe[0]
+    at.session_state[table.key] = {"selection": {"rows": [], "columns": [], "cells": []}}
+    at.run()
+    assert not at.subheader or not any(s.value.startswith("个人档案") for s in at.subheader)
+    assert worker_param(at) is None
+
+
+@pytest.mark.parametrize("params", [
+    {"worker": "102", "area": "G1"},        # a worker of another grid
+    {"worker": "999"},                      # nobody
+    {"worker": "<b>101</b>"},               # not an id
+])
+def test_a_link_naming_someone_not_in_the_table_says_so(page, params):
+    at = page(**params)
+    assert any("链接中的人员不在当前区域、权限或筛选范围内" in i.value for i in at.info)
+    assert not any(s.value.startswith("个人档案") for s in at.subheader)
+    assert worker_param(at) is None
+
+
+def test_a_link_to_a_worker_outside_the_users_scope_shows_nothing_of_them(open_page):
+    at = open_page("views/workers.py", user="s1", worker="102")  # 李四 works in 西街道, s1 sees 东街道
+    assert any("链接中的人员不在当前区域、权限或筛选范围内" in i.value for i in at.info)
+    assert "李" not in on_screen_text(at) and not any(s.value.startswith("个人档案") for s in at.subheader)
+

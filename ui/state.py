@@ -12,9 +12,9 @@ PRESETS = {"this_week": "本周", "last_week": "上周", "this_month": "本月",
            "last_30d": "近30天", "this_quarter": "本季度", "this_year": "本年", "custom": "自定义"}
 DEFAULT_PRESET = "last_30d"
 VIEW_KEYS = {"period", "area", "from", "to", "asof"}
-# Parameters one page owns (周报's ?week=2026-W10): write_view keeps them in that page's URL, but they
-# are not part of the view, so they never follow the user to another page.
-PAGE_KEYS = {"week"}
+# Parameters one page owns (周报's ?week=2026-W10, 网格员绩效's ?worker=): write_view keeps them in
+# that page's URL, but they are not part of the view, so they never follow the user to another page.
+PAGE_KEYS = {"week", "worker"}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """网格员绩效: score, grade and ranks per worker (SPEC §6), households per grid worker against the 300–500
-norm, and one worker's record (click a row). Worker names are personal data: masked unless the user may and chooses to see them (audited)."""
+norm, and one worker's record (click a row; the worker's id goes into the URL as ?worker=). Worker names are personal data: masked unless the user may and chooses to see them (audited)."""
 import streamlit as st
 
 from metrics.labels import EMPLOYMENT_NAMES, ROLE_NAMES
@@ -51,18 +51,26 @@ view = charts.table_view(shown, ctx.tree.frame["name"], reveal=ctx.unmasked)
 if view.empty:
     st.info("没有符合所选岗位和用工性质的人员。")
 number = st.column_config.NumberColumn
+picked_key = f"workers_{ctx.view.area_code}_{ctx.view.period}_{ctx.view.asof}_{roles}_{kinds}"
 picked = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide_index=True, placeholder="—",
-                      key=f"workers_{ctx.view.area_code}_{ctx.view.period}_{ctx.view.asof}_{roles}_{kinds}",
+                      key=picked_key,
                       column_config={"综合得分": number(format="%.2f"), "户数/网格员": number(format="%d"),
                                      **{c: number(format="%.1f%%") for c in charts.RATE_COLUMNS}})
 caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/网格员仅对在岗网格员计算；"
              f"— 表示无数据或不适用；{ctx.privacy_note('网格员绩效')}")
 
 rows = [r for r in (picked.selection.rows if picked else []) if r < len(view)]
-if not rows:
-    st.info("在上表中点击一行，查看该人员的得分构成、每日走访巡查和上报案件。")
+wid, note = charts.chosen_worker([int(view.index[r]) for r in rows], st.query_params.get("worker"),
+                                 set(view.index), st.session_state.get("workers_picked"), picked_key)
+st.session_state["workers_picked"] = (picked_key, wid) if rows else None
+if str(wid or "") != st.query_params.get("worker", ""):  # a copied link reopens this worker
+    if wid is None:
+        del st.query_params["worker"]
+    else:
+        st.query_params["worker"] = str(wid)
+if wid is None:
+    st.info(note or "在上表中点击一行，查看该人员的得分构成、每日走访巡查和上报案件。")
     st.stop()
-wid = int(view.index[rows[0]])
 row = shown[shown["worker_id"] == wid].iloc[0].to_dict()
 act = ctx.metric(worker_activity, worker_id=wid)
 st.subheader(f"个人档案：{fmt.md_escape(charts.worker_label(row, reveal=ctx.unmasked))} · {EMPLOYMENT_NAMES.get(row['employment'], row['employment'])}"

@@ -199,3 +199,22 @@ def grids_under(tree, area_ids) -> set[int]:
             out.add(a)
         todo += tree.children(a)
     return out
+
+
+def chosen_worker(clicked: list[int], asked: str | None, listed: set, last_pick, table_key: str
+                  ) -> tuple[int | None, str | None]:
+    """Whose record to show: the clicked row, else the URL's ?worker= if that worker is in the table
+    (the user's scope, area and filters), else nobody. A click taken back (the same table had a pick
+    in this session and now has none) closes the record even though the URL still names it.
+    Returns (worker id or None, a message for a link naming someone not in the table)."""
+    if clicked:
+        return clicked[0], None
+    if not asked or (last_pick and last_pick[0] == table_key):
+        return None, None
+    try:
+        wid = int(asked)
+    except ValueError:
+        wid = None
+    if wid in listed:
+        return wid, None
+    return None, "链接中的人员不在当前区域、权限或筛选范围内，请在上表中点击一行查看。"
