@@ -212,7 +212,7 @@ def main() -> int:
     if args.cycles < 20:
         ap.error("--cycles must be at least 20 (warm-up and the last 10% need some cycles)")
 
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout, sync_playwright
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so `finally` stops the server
     out = Path(args.out)
@@ -230,39 +230,50 @@ def main() -> int:
         proc, base = start_server(folder, db_url, config, log)
         print(f"demo city ({args.events:,} events) and server ready in {time.monotonic() - started:.1f} s: "
               f"{base}, wall refresh every {args.interval} s, pid {proc.pid}", flush=True)
-        rows = []
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": args.width, "height": args.height})
-                page.set_default_timeout(120_000)
-                page.goto(f"{base}/wall?token={token}")
-                page.wait_for_selector(".st-key-wall-kpis", timeout=120_000)
-                page.wait_for_function(IDLE, timeout=120_000, polling=100)
-                page.evaluate(WATCH_RUNS)
-                t0 = time.monotonic()
-                for cycle in range(1, args.cycles + 1):
-                    # the next timed rerun of the fragment, and its end
-                    page.wait_for_function(f"() => window.__soakRuns >= {cycle} && ({IDLE})()",
-                                           timeout=max(60_000, args.interval * 10_000), polling=100)
-                    sample = page.evaluate(SAMPLE)
-                    row = {"cycle": cycle, "seconds": round(time.monotonic() - t0, 2), "server_rss_kb": rss_kb(proc.pid),
-                           "dom_nodes": sample["nodes"], "js_heap_bytes": sample["heap"], "errors": sample["errors"],
-                           "status": sample["strip"].replace("\n", " ")[:80]}
-                    rows.append(row)
-                    if cycle == 1 or cycle % 50 == 0:
-                        print(f"cycle {cycle:5d}  {row['seconds']:8.1f} s  server RSS {row['server_rss_kb'] / 1024:7.1f} MB"
-                              f"  DOM {row['dom_nodes']:5d}  JS heap {row['js_heap_bytes'] / 2**20:6.1f} MB"
-                              f"  {row['status'][:24]}", flush=True)
-                page.screenshot(path=str(out.with_suffix(".png")))
-                browser.close()
-        finally:
-            stop(proc)
-    with out.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+        rows, stalled = [], None
+        fields = ["cycle", "seconds", "server_rss_kb", "dom_nodes", "js_heap_bytes", "errors", "status"]
+        # written row by row, so a run that breaks off keeps every cycle it measured
+        with out.open("w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            try:
+                with sync_playwright() as p:
+                    browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+                    page = browser.new_page(viewport={"width": args.width, "height": args.height})
+                    page.set_default_timeout(120_000)
+                    page.goto(f"{base}/wall?token={token}")
+                    page.wait_for_selector(".st-key-wall-kpis", timeout=120_000)
+                    page.wait_for_function(IDLE, timeout=120_000, polling=100)
+                    page.evaluate(WATCH_RUNS)
+                    t0 = time.monotonic()
+                    for cycle in range(1, args.cycles + 1):
+                        try:  # the next timed rerun of the fragment, and its end
+                            page.wait_for_function(f"() => window.__soakRuns >= {cycle} && ({IDLE})()",
+                                                   timeout=max(60_000, args.interval * 10_000), polling=100)
+                        except PlaywrightTimeout:
+                            stalled = cycle
+                            break
+                        sample = page.evaluate(SAMPLE)
+                        row = {"cycle": cycle, "seconds": round(time.monotonic() - t0, 2),
+                               "server_rss_kb": rss_kb(proc.pid), "dom_nodes": sample["nodes"],
+                               "js_heap_bytes": sample["heap"], "errors": sample["errors"],
+                               "status": sample["strip"].replace("\n", " ")[:80]}
+                        rows.append(row)
+                        writer.writerow(row)
+                        f.flush()
+                        if cycle == 1 or cycle % 50 == 0:
+                            print(f"cycle {cycle:5d}  {row['seconds']:8.1f} s  server RSS {row['server_rss_kb'] / 1024:7.1f} MB"
+                                  f"  DOM {row['dom_nodes']:5d}  JS heap {row['js_heap_bytes'] / 2**20:6.1f} MB"
+                                  f"  {row['status'][:24]}", flush=True)
+                    page.screenshot(path=str(out.with_suffix(".png")))
+                    browser.close()
+            finally:
+                stop(proc)
     print(f"\nCSV: {out}")
+    if stalled:
+        print(f"FAIL: the wall did not refresh for cycle {stalled} (no fragment run within "
+              f"{max(60, args.interval * 10)} s); server log: {log}")
+        return 1
     return judge(rows, args.warmup_seconds, args.limit)
 
 
