@@ -140,6 +140,9 @@ def test_a_click_puts_the_worker_in_the_url_and_the_link_reopens_the_record(page
     at = select(page(), 101)
     assert worker_param(at) == "101"
     again = page(worker="101")  # the copied link, in a new session: no click needed
+    table = again.dataframe[0]
+    (row,) = again.session_state[table.key]["selection"]["rows"]
+    assert list(table.value.index)[row] == 101  # its row is ticked, as after a click
     assert any(s.value.replace("\\", "").startswith("个人档案：张*明（网格员）") for s in again.subheader)
     assert {x.label: x.value for x in again.metric}["综合得分（等级）"] == "80.33（B）"
 

@@ -52,8 +52,9 @@ if view.empty:
     st.info("没有符合所选岗位和用工性质的人员。")
 number = st.column_config.NumberColumn
 picked_key = f"workers_{ctx.view.area_code}_{ctx.view.period}_{ctx.view.asof}_{roles}_{kinds}"
+linked = charts.row_of(view.index, st.query_params.get("worker"))  # ?worker= ticks its row on first render
 picked = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide_index=True, placeholder="—",
-                      key=picked_key,
+                      key=picked_key, selection_default=None if linked is None else {"selection": {"rows": [linked]}},
                       column_config={"综合得分": number(format="%.2f"), "户数/网格员": number(format="%d"),
                                      **{c: number(format="%.1f%%") for c in charts.RATE_COLUMNS}})
 caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/网格员仅对在岗网格员计算；"

@@ -201,6 +201,14 @@ def grids_under(tree, area_ids) -> set[int]:
     return out
 
 
+def row_of(index, asked: str | None) -> int | None:
+    """Position in the table of the worker a link names (?worker=), or None."""
+    try:
+        return list(index).index(int(asked)) if asked else None
+    except ValueError:  # not an id, or not in the table
+        return None
+
+
 def chosen_worker(clicked: list[int], asked: str | None, listed: set, last_pick, table_key: str
                   ) -> tuple[int | None, str | None]:
     """Whose record to show: the clicked row, else the URL's ?worker= if that worker is in the table
