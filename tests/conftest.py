@@ -81,3 +81,4 @@ def fixture_db(fixture_url):
     yield db
     db.dispose()
 from tests.apptest import open_page, users_file  # noqa: E402,F401  (shared AppTest fixtures)
+from tests.pgcluster import cluster  # noqa: E402,F401  (a throwaway PostgreSQL server, per module)

@@ -11,6 +11,8 @@ removes the folder whatever happened.
         pg.execute("CREATE DATABASE demo")
         pg.url("demo")      # postgresql://postgres@127.0.0.1:<port>/demo
         pg.stop()
+
+The `cluster` fixture (shared through tests/conftest.py) is such a cluster holding a small demo city.
 """
 from __future__ import annotations
 
@@ -23,11 +25,16 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import time
+from datetime import datetime
+
+import pytest
 import sqlalchemy as sa
 
 from data_access.db import normalize_url
 
 TIMEOUT = 60  # seconds, for every server command
+PASSWORD = "secret"  # of the role `grid` in the `cluster` fixture's demo database
 
 
 class ClusterError(RuntimeError):
@@ -167,3 +174,25 @@ class PgCluster:
             return "\nserver log:\n" + "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
         except OSError:
             return ""
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """A running throwaway cluster whose database `demo` (owner `grid`, password PASSWORD) holds a
+    small demo city (5,000 events ending 2026-11-16 10:00); destroyed after the test module.
+    Missing server tools are a failure, never a skip: CI has PostgreSQL 15 installed."""
+    from data_access import demo
+
+    started = time.monotonic()
+    try:
+        pg = PgCluster.create()
+    except ClusterError as exc:
+        pytest.fail(f"cannot create a throwaway PostgreSQL cluster: {exc}", pytrace=False)
+    try:
+        pg.start()
+        pg.execute(f"CREATE ROLE grid LOGIN PASSWORD '{PASSWORD}'", "CREATE DATABASE demo OWNER grid")
+        demo.build(pg.url("demo", "grid", PASSWORD), events=5000, seed=3, end=datetime(2026, 11, 16, 10))
+        print(f"throwaway cluster with demo city ready in {time.monotonic() - started:.1f} s")
+        yield pg
+    finally:
+        pg.destroy()

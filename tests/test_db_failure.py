@@ -6,7 +6,6 @@ never the password. Missing server tools fail these tests (they are never skippe
 """
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -14,36 +13,13 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data_access import demo
-from tests.pgcluster import ClusterError, PgCluster
+from tests.pgcluster import PASSWORD  # the `cluster` fixture comes from conftest.py
 from ui.resilience import LastGood
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "secret"
 WEEK = {"period": "custom", "from": "2026-11-09", "to": "2026-11-16"}
 EARLIER, LATER = "2026-11-15T10:00", "2026-11-16T10:00"  # two as-of times with different figures
 BANNER = "数据库暂时无法连接"
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    started = time.monotonic()
-    try:
-        pg = PgCluster.create()
-    except ClusterError as exc:
-        problem = str(exc)
-    else:
-        problem = None
-    if problem:  # a failure, never a skip: CI has PostgreSQL 15 installed
-        pytest.fail(f"cannot create a throwaway PostgreSQL cluster: {problem}", pytrace=False)
-    try:
-        pg.start()
-        pg.execute(f"CREATE ROLE grid LOGIN PASSWORD '{PASSWORD}'", "CREATE DATABASE demo OWNER grid")
-        demo.build(pg.url("demo", "grid", PASSWORD), events=5000, seed=3, end=datetime(2026, 11, 16, 10))
-        print(f"throwaway cluster with demo city ready in {time.monotonic() - started:.1f} s")
-        yield pg
-    finally:
-        pg.destroy()
 
 
 @pytest.fixture

@@ -7,34 +7,16 @@ fragment-only reruns of a real browser were checked the same way by hand (README
 """
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from data_access import demo
-from tests.pgcluster import ClusterError, PgCluster
+from tests.pgcluster import PASSWORD  # the `cluster` fixture comes from conftest.py
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "secret"
 EARLIER, LATER = "2026-11-16T10:00", "2026-11-16T10:05"
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    try:
-        pg = PgCluster.create()
-    except ClusterError as exc:
-        pytest.fail(f"cannot create a throwaway PostgreSQL cluster: {exc}", pytrace=False)
-    try:
-        pg.start()
-        pg.execute(f"CREATE ROLE grid LOGIN PASSWORD '{PASSWORD}'", "CREATE DATABASE demo OWNER grid")
-        demo.build(pg.url("demo", "grid", PASSWORD), events=5000, seed=3, end=datetime(2026, 11, 16, 10))
-        yield pg
-    finally:
-        pg.destroy()
 
 
 @pytest.fixture

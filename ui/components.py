@@ -8,6 +8,7 @@ from typing import Callable
 import streamlit as st
 
 from metrics.period import Period
+from metrics.scope import LEVEL_NAMES
 from ui import format as fmt
 from ui.context import AppContext
 from ui.state import PRESETS, View, drill, write_view
@@ -104,3 +105,12 @@ def drill_from_table(event, codes) -> None:
 def caption(ctx: AppContext, note: str = "") -> None:
     """The line under every figure: scope, period and 数据截至 time (plus what the figure counts)."""
     st.caption(ctx.caption() + (f" · {note}" if note else ""))
+
+
+def children_level(children) -> str | None:
+    """The level name of an area's children (街道, 网格…) for headings; None, with a note on the
+    page, when the area is a grid and has no children to compare."""
+    if children.empty:
+        st.info("当前区域是最末级网格，没有下级区域可比较。")
+        return None
+    return LEVEL_NAMES.get(children["level"].iloc[0], "下级区域")

@@ -3,9 +3,8 @@ category, sources, the level that resolved each case, and the overdue list (pers
 import streamlit as st
 
 from metrics import breakdowns, cases, events_extra
-from metrics.scope import LEVEL_NAMES
 from ui import format as fmt
-from ui.components import KPIS, Kpi, breadcrumb, caption, drill_from_chart, drill_from_table, kpi_card
+from ui.components import KPIS, Kpi, breadcrumb, caption, children_level, drill_from_chart, drill_from_table, kpi_card
 from ui.context import current
 from ui.figures import events as charts
 
@@ -42,10 +41,8 @@ with right:
     caption(ctx, f"周期内立案并已结案的 {fmt.count(data['handled_n'] or 0)} 件")
 
 children = ctx.children()
-if children.empty:
-    st.info("当前区域是最末级网格，没有下级区域可比较。")
-else:
-    level = LEVEL_NAMES.get(children["level"].iloc[0], "下级区域")
+level = children_level(children)
+if level:
     st.subheader(f"各{level}结案与按期结案率（点击条形或表格行下钻）")
     left, right = st.columns([5, 6])
     with left:

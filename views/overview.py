@@ -1,10 +1,9 @@
 """总览: KPI cards with 环比 and 同比, trends, and the area's children ranked; click a child to drill in."""
 import streamlit as st
 
-from metrics.scope import LEVEL_NAMES
 from ui.figures import overview as charts
 from ui.figures.common import GRAIN_NAMES, grain_for
-from ui.components import KPIS, breadcrumb, drill_from_chart, drill_from_table, kpi_card
+from ui.components import KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_card
 from ui.context import current
 
 ctx = current()
@@ -32,10 +31,8 @@ else:
     st.caption(ctx.caption())
 
 children = ctx.children()
-if children.empty:
-    st.info("当前区域是最末级网格，没有下级区域可比较。")
-else:
-    level = LEVEL_NAMES.get(children["level"].iloc[0], "下级区域")
+level = children_level(children)
+if level:
     st.subheader(f"下级{level}排名（按平安指数，点击条形或表格行下钻）")
     key = ctx.view.area_code or "top"
     chart = st.plotly_chart(charts.children_ranking(children, f"各{level}平安指数"), on_select="rerun",

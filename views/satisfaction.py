@@ -3,8 +3,7 @@ trend, each child and each event category with intervals, and the worst grids; c
 import streamlit as st
 
 from metrics import satisfaction as sat
-from metrics.scope import LEVEL_NAMES
-from ui.components import breadcrumb, caption, drill_from_chart, drill_from_table
+from ui.components import breadcrumb, caption, children_level, drill_from_chart, drill_from_table
 from ui.context import current
 from ui.figures import satisfaction as charts
 from ui.figures.common import GRAIN_NAMES, grain_for
@@ -35,10 +34,8 @@ else:
     caption(ctx)
 
 children = ctx.metric(sat.satisfaction_by_child)
-if children.empty:
-    st.info("当前区域是最末级网格，没有下级区域可比较。")
-else:
-    level = LEVEL_NAMES.get(children["level"].iloc[0], "下级区域")
+level = children_level(children)
+if level:
     st.subheader(f"各{level}满意率与 95% 置信区间（点击圆点或表格行下钻）")
     missing = charts.no_answers(children)
     if len(missing) == len(children):

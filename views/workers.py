@@ -62,7 +62,7 @@ caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取
 
 rows = [r for r in (picked.selection.rows if picked else []) if r < len(view)]
 wid, note = charts.chosen_worker([int(view.index[r]) for r in rows], st.query_params.get("worker"),
-                                 set(view.index), st.session_state.get("workers_picked"), picked_key)
+                                 st.session_state.get("workers_picked"), picked_key)
 st.session_state["workers_picked"] = (picked_key, wid) if rows else None
 if str(wid or "") != st.query_params.get("worker", ""):  # a copied link reopens this worker
     if wid is None:

@@ -163,12 +163,13 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, server, streamlit_server, request):
-    """new_page() → a page in a fresh browser context (no shared session), base URL = the server."""
+    """new_page([width, height, base]) → a page in a fresh browser context (no shared session) with
+    that viewport (1920×1080 unless given), base URL = the server (or `base`, another one)."""
     _alive(streamlit_server)
     contexts = []
 
-    def make():
-        ctx = browser.new_context(viewport={"width": 1920, "height": 1080}, base_url=server,
+    def make(width: int = 1920, height: int = 1080, base: str = server):
+        ctx = browser.new_context(viewport={"width": width, "height": height}, base_url=base,
                                   locale="zh-CN", timezone_id="Asia/Shanghai")
         ctx.set_default_timeout(TIMEOUT_MS)
         contexts.append(ctx)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import serving
-from tests.browser.helpers import ARTIFACTS, IDLE, PAINTED, TIMEOUT_MS, WATCH_RUNS, captions, errors, open, shot, \
+from tests.browser.helpers import IDLE, PAINTED, TIMEOUT_MS, WATCH_RUNS, captions, errors, open, shot, \
     wait_until
 
 VIEW = "period=custom&from=2026-11-09&to=2026-11-16&asof=2026-11-16T10:00"
@@ -53,29 +53,9 @@ def fast_server(demo_city, tmp_path_factory):
 
 
 @pytest.fixture
-def sized(browser, server, streamlit_server, request):
-    """sized(w, h[, base]) → a page in a fresh context with that viewport on the server at `base`
-    (the default server unless given; closed afterwards; shot on failure)."""
-    contexts = []
-
-    def make(width: int, height: int, base: str = server):
-        ctx = browser.new_context(viewport={"width": width, "height": height}, base_url=base, locale="zh-CN",
-                                  timezone_id="Asia/Shanghai")
-        ctx.set_default_timeout(TIMEOUT_MS)
-        contexts.append(ctx)
-        return ctx.new_page()
-
-    yield make
-    report = getattr(request.node, "rep_call", None)
-    for i, ctx in enumerate(contexts):
-        if report is not None and report.failed:
-            ARTIFACTS.mkdir(parents=True, exist_ok=True)
-            for pg in ctx.pages:
-                try:
-                    pg.screenshot(path=str(ARTIFACTS / f"FAILED-wall-{i}.png"))
-                except Exception:
-                    pass
-        ctx.close()
+def sized(new_page):
+    """sized(w, h[, base]) → a page in a fresh context with that viewport (conftest's new_page)."""
+    return new_page
 
 
 def map_drawn(page, timeout: float = TIMEOUT_MS / 1000) -> bool:

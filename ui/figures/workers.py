@@ -209,20 +209,15 @@ def row_of(index, asked: str | None) -> int | None:
         return None
 
 
-def chosen_worker(clicked: list[int], asked: str | None, listed: set, last_pick, table_key: str
+def chosen_worker(clicked: list[int], asked: str | None, last_pick, table_key: str
                   ) -> tuple[int | None, str | None]:
-    """Whose record to show: the clicked row, else the URL's ?worker= if that worker is in the table
-    (the user's scope, area and filters), else nobody. A click taken back (the same table had a pick
-    in this session and now has none) closes the record even though the URL still names it.
-    Returns (worker id or None, a message for a link naming someone not in the table)."""
+    """Whose record to show: the clicked row — a link's ?worker= ticks its row itself (row_of, as the
+    table's selection_default), so a link still unanswered here names someone not in the table (the
+    user's scope, area and filters) and gets a message. A click taken back (the same table had a pick
+    in this session) closes the record even though the URL still names it.
+    Returns (worker id or None, the message or None)."""
     if clicked:
         return clicked[0], None
-    if not asked or (last_pick and last_pick[0] == table_key):
-        return None, None
-    try:
-        wid = int(asked)
-    except ValueError:
-        wid = None
-    if wid in listed:
-        return wid, None
-    return None, "链接中的人员不在当前区域、权限或筛选范围内，请在上表中点击一行查看。"
+    if asked and not (last_pick and last_pick[0] == table_key):
+        return None, "链接中的人员不在当前区域、权限或筛选范围内，请在上表中点击一行查看。"
+    return None, None
