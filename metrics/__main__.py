@@ -4,39 +4,25 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 
-from data_access.bootstrap import open_database
+from configuration.bootstrap import open_database
+from configuration.cli import parse_date, parse_datetime, user_scope
+from configuration.settings import load_settings
 from data_access.errors import ConfigError, DatabaseUnavailable, ScopeDenied
-from data_access.settings import load_settings
 from metrics.definitions import LABELS
-from metrics.scope import Scope
 from metrics.summary import SUMMARY_KEYS, summarize
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text!r}")
-
-
-def _datetime(text: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"时间应为 YYYY-MM-DD HH:MM：{text!r}")
 
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m metrics", description="网格治理驾驶舱 指标命令行")
     sub = ap.add_subparsers(dest="command", required=True)
     s = sub.add_parser("summary", help="一个周期的核心指标，含环比与同比")
-    s.add_argument("--from", dest="start", type=_date, required=True, help="开始日期（含）YYYY-MM-DD")
-    s.add_argument("--to", dest="end", type=_date, required=True, help="结束日期（不含）YYYY-MM-DD")
+    s.add_argument("--from", dest="start", type=parse_date, required=True, help="开始日期（含）YYYY-MM-DD")
+    s.add_argument("--to", dest="end", type=parse_date, required=True, help="结束日期（不含）YYYY-MM-DD")
     s.add_argument("--area", help="区域编码 code；缺省为全部")
     s.add_argument("--url", help="数据库 URL；缺省取 config.toml / GRID_DB_URL")
-    s.add_argument("--asof", type=_datetime, help="计算时点 T（本地时间）；缺省为现在")
+    s.add_argument("--asof", type=parse_datetime, help="计算时点 T（本地时间）；缺省为现在")
     s.add_argument("--config", help="config.toml 路径")
     s.add_argument("--user", help="按该用户的权限范围计算（与页面相同）；缺省为全部区域")
     s.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
@@ -55,18 +41,6 @@ def _fmt(v) -> str:
     return f"{v:.4f}" if isinstance(v, float) else str(v)
 
 
-def _scope(settings, name: str | None) -> Scope:
-    """The named user's scope, exactly as the pages apply it; no --user means the whole city."""
-    if name is None:
-        return Scope.everywhere()
-    from data_access.users import UserStore
-
-    user = UserStore(str(settings.users_path)).get(name)
-    if user is None or not user.active:
-        raise ScopeDenied(f"用户 {name} 不存在或已停用")
-    return user.scope()
-
-
 def main(argv=None) -> int:
     args = parser().parse_args(argv)
     if args.end <= args.start:
@@ -77,7 +51,7 @@ def main(argv=None) -> int:
         if args.url:
             env["GRID_DB_URL"] = args.url
         settings = load_settings(args.config, env)
-        scope = _scope(settings, args.user)
+        scope = user_scope(settings, args.user)
         db = open_database(settings, progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr))
         asof = args.asof or datetime.now(settings.timezone).replace(tzinfo=None)
         result = summarize(db, start=args.start, end=args.end, asof=asof, scope=scope,

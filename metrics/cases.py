@@ -19,7 +19,7 @@ from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
 PERSONAL = ("address", "reporter_name", "reporter_phone", "description")
 
 
-def _case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
+def case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
     e, a = ctx.e, db.schema.table("areas")
     areas = scoped_areas(db, focus)
     cols = [e.c.id.label("id"), e.c.case_no.label("case_no"), a.c.name.label("grid"), a.c.code.label("grid_code"),
@@ -33,7 +33,7 @@ def _case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
             .where(e.c.grid_id.in_(sa.select(areas.c.area_id))))
 
 
-def _finish(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -> pd.DataFrame:
+def finish_cases(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -> pd.DataFrame:
     smap = db.schema.map
     frame["status"] = [STATUS_NAMES.get(smap.canonical_value("events", "status", s), s) for s in frame["status"]]
     frame["source"] = [SOURCE_NAMES.get(smap.canonical_value("events", "source", s), s) for s in frame["source"]]
@@ -52,10 +52,10 @@ def overdue_cases(db: Database, *, start: date, end: date, asof: datetime, scope
     tree, focus = focus_for(db, tree, scope, area_code)
     ctx = Ctx(db.schema)
     e = ctx.e.c
-    stmt = (_case_select(db, ctx, focus, personal=True)
+    stmt = (case_select(db, ctx, focus, personal=True)
             .where(ctx.open_at_asof(), e.reported_at <= ctx.asof, e.deadline_at < ctx.asof)
             .order_by(e.deadline_at, e.id).limit(limit))
-    return _finish(db, db.query(stmt, {"asof": asof}), asof, unmasked)
+    return finish_cases(db, db.query(stmt, {"asof": asof}), asof, unmasked)
 
 
 def newest_cases(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
@@ -64,8 +64,8 @@ def newest_cases(db: Database, *, start: date, end: date, asof: datetime, scope:
     tree, focus = focus_for(db, tree, scope, area_code)
     ctx = Ctx(db.schema)
     e = ctx.e.c
-    stmt = (_case_select(db, ctx, focus, personal=personal)
+    stmt = (case_select(db, ctx, focus, personal=personal)
             .where(e.reported_at <= ctx.asof, e.reported_at >= sa.bindparam("p_start"))
             .order_by(e.reported_at.desc(), e.id.desc()).limit(limit))
     frame = db.query(stmt, {"asof": asof, "p_start": Period(start, end).start_dt})
-    return _finish(db, frame, asof, unmasked=False)
+    return finish_cases(db, frame, asof, unmasked=False)

@@ -17,13 +17,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
-from data_access.settings import MapSettings
 from metrics.definitions import Ctx
 from metrics.period import Period
 from metrics.privacy import mask_frame
 from metrics.scope import AreaTree, Focus, Scope, focus_for, scoped_areas
 
-CITY_BOX = MapSettings().city_box  # the default of map.city_box; pages pass the configured one
+CITY_BOX = (118.9, 36.4, 119.45, 36.9)  # the default of map.city_box (lon/lat min, max); pages pass the configured one
 
 
 @dataclass(frozen=True)

@@ -14,19 +14,10 @@ import sqlalchemy as sa
 
 from data_access.db import Database
 from data_access.errors import ScopeDenied
+from data_access.users import Scope
 
 LEVELS = ("district", "street", "workarea", "community", "grid")
 LEVEL_NAMES = {"district": "区", "street": "街道", "workarea": "工作片", "community": "社区", "grid": "网格"}
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Area codes of the subtrees a user may see; `None` means the whole city."""
-    area_codes: tuple[str, ...] | None = ()
-
-    @classmethod
-    def everywhere(cls) -> "Scope":
-        return cls(None)
 
 
 @dataclass

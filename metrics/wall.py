@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
-from metrics.cases import _case_select, _finish
+from metrics.cases import case_select, finish_cases
 from metrics.definitions import MEASURES, Ctx
 from metrics.dialect import hour_of_day
 from metrics.labels import STATUS_NAMES, UNKNOWN_CATEGORY
@@ -116,10 +116,10 @@ def overdue_list(db: Database, *, start: date, end: date, asof: datetime, scope:
     tree, focus = focus_for(db, tree, scope, area_code)
     ctx = Ctx(db.schema)
     e = ctx.e.c
-    stmt = (_case_select(db, ctx, focus, personal=False)
+    stmt = (case_select(db, ctx, focus, personal=False)
             .where(MEASURES["overdue_open"].where(ctx))
             .order_by(e.deadline_at, e.id).limit(limit))
-    return _as_at(_finish(db, db.query(stmt, {"asof": asof}), asof, unmasked=False), asof)
+    return _as_at(finish_cases(db, db.query(stmt, {"asof": asof}), asof, unmasked=False), asof)
 
 
 def _as_at(frame: pd.DataFrame, asof: datetime) -> pd.DataFrame:
@@ -137,8 +137,8 @@ def newest_list(db: Database, *, start: date, end: date, asof: datetime, scope: 
     tree, focus = focus_for(db, tree, scope, area_code)
     ctx = Ctx(db.schema)
     e = ctx.e.c
-    stmt = (_case_select(db, ctx, focus, personal=False)
+    stmt = (case_select(db, ctx, focus, personal=False)
             .where(e.reported_at > sa.bindparam("since", type_=sa.DateTime), e.reported_at <= ctx.asof)
             .order_by(e.reported_at.desc(), e.id.desc()).limit(limit))
     frame = db.query(stmt, {"asof": asof, "since": asof - timedelta(hours=hours)})
-    return _as_at(_finish(db, frame, asof, unmasked=False), asof)
+    return _as_at(finish_cases(db, frame, asof, unmasked=False), asof)

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from data_access.db import Database
 from data_access.errors import ScopeDenied
-from metrics.cases import _case_select, _finish
+from metrics.cases import case_select, finish_cases
 from metrics.definitions import Ctx
 from metrics.dialect import period_start
 from metrics.period import Period
@@ -44,10 +44,10 @@ def worker_activity(db: Database, *, start: date, end: date, asof: datetime, sco
     daily = _daily(db, allowed, period, params)
     ctx = Ctx(db.schema)
     e = ctx.e.c
-    stmt = (_case_select(db, ctx, allowed, personal=False)
+    stmt = (case_select(db, ctx, allowed, personal=False)
             .where(e.reporter_worker_id == sa.bindparam("worker_id"), *_in_p(e.reported_at))
             .order_by(e.reported_at.desc(), e.id.desc()).limit(limit))
-    cases = _finish(db, db.query(stmt, params), asof, unmasked=False)
+    cases = finish_cases(db, db.query(stmt, params), asof, unmasked=False)
     return WorkerActivity(worker, daily, cases)
 
 

@@ -14,11 +14,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from configuration.bootstrap import open_database
+from configuration.cli import parse_datetime, user_scope
+from configuration.settings import load_settings
 from data_access import audit
-from data_access.bootstrap import open_database
 from data_access.errors import ConfigError, DatabaseUnavailable, ScopeDenied
-from data_access.settings import load_settings
-from metrics.__main__ import _datetime, _scope
 from metrics.weekly import parse_week, weekly_review
 
 
@@ -39,7 +39,7 @@ def parser() -> argparse.ArgumentParser:
     w.add_argument("--url", help="数据库 URL；缺省取 config.toml / GRID_DB_URL")
     w.add_argument("--config", help="config.toml 路径")
     w.add_argument("--user", help="按该用户的权限范围导出（与页面相同）；缺省为全部区域")
-    w.add_argument("--asof", type=_datetime, help="计算时点 T（本地时间）；缺省为现在")
+    w.add_argument("--asof", type=parse_datetime, help="计算时点 T（本地时间）；缺省为现在")
     return ap
 
 
@@ -50,7 +50,7 @@ def main(argv=None) -> int:
         if args.url:
             env["GRID_DB_URL"] = args.url
         settings = load_settings(args.config, env)
-        scope = _scope(settings, args.user)
+        scope = user_scope(settings, args.user)
         now = datetime.now(settings.timezone)
         asof = args.asof or now.replace(tzinfo=None)
         if asof.date() < args.week.start:

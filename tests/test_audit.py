@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from configuration.settings import load_settings
 from data_access import audit
-from data_access.settings import load_settings
 from data_access.users import User, UserStore
 
 ROOT = Path(__file__).resolve().parent.parent

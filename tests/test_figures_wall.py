@@ -8,13 +8,12 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from data_access.settings import MapSettings
+from configuration.settings import MapSettings
 from metrics.period import Period
 from metrics.safety_index import Grade
+from tests.test_maps import GRADE_COLOR, area, polygon
 from ui.figures import maps, wall
 from ui.state import View
-
-from tests.test_maps import GRADE_COLOR, area, polygon
 
 T = datetime(2026, 11, 16, 10, 5)
 HOSTILE = "<script>alert(1)</script>[点我](http://x.example) | **粗** &amp; \"引号\" '单'"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from data_access.settings import MapSettings
+from configuration.settings import MapSettings
 from metrics.safety_index import DEFAULT_GRADES, NO_DATA_COLOR, Grade
 from ui.figures import maps
 
@@ -240,7 +240,7 @@ def _selection_app():
     import pandas as _pd
     import streamlit as st
 
-    from data_access.settings import MapSettings as _Settings
+    from configuration.settings import MapSettings as _Settings
     from ui.figures import maps as _maps
 
     ring = [[119.13, 36.64], [119.15, 36.64], [119.15, 36.66], [119.13, 36.66], [119.13, 36.64]]

@@ -13,16 +13,16 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from configuration.settings import MapSettings
 from data_access.db import Database, write_frame
 from data_access.demo import bad_rows, generate
 from data_access.demo.__main__ import main
 from data_access.demo.load import load
 from data_access.errors import ScopeDenied
 from data_access.schema import PRIMARY_KEYS, SchemaMap
-from data_access.settings import MapSettings
+from metrics.breakdowns import breakdown, handling_histogram
 from metrics.definitions import MEASURES
 from metrics.geo import event_density
-from metrics.breakdowns import breakdown, handling_histogram
 from metrics.period import Period
 from metrics.quality import RULE_KEYS, quality_report
 from metrics.query import aggregate

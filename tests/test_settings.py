@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from configuration.settings import KEYS, load_settings
 from data_access.errors import ConfigError
-from data_access.settings import KEYS, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from configuration.settings import load_settings
 from data_access.errors import ConfigError
-from data_access.settings import load_settings
 from data_access.users import (DEMO_USERS, ROLES, User, UserStore, check_password, ensure_demo_users,
                                hash_password)
 from metrics.scope import Scope

@@ -11,8 +11,8 @@ from datetime import datetime
 
 import streamlit as st
 
+from configuration.settings import Settings
 from data_access import audit
-from data_access.settings import Settings
 from data_access.users import ROLES, User, UserStore, ensure_demo_users
 
 # Pages per role, by key (see PAGES in app.py); the first is the role's start page. The wall display

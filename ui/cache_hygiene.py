@@ -7,7 +7,8 @@ refreshes every minute adds about ten keys a minute: some 2.6 MB a day that is n
 (measured: 237 bytes per key). `prune_value_locks` drops the locks of keys that are no longer cached
 and that nobody holds, which is all the lock is for (only one session computes a missing value).
 
-This reaches into Streamlit's internals (1.67); on any other shape it does nothing, never fails.
+The caches' internals are read through ui/streamlit_internals.py, which fails loudly when an
+upgrade moves them.
 
 `release_free_memory` then asks glibc to hand freed heap pages back to the system (`malloc_trim`):
 every script run is a new thread, and glibc keeps what a thread's arena once held, so a server
@@ -22,6 +23,8 @@ import threading
 import time
 
 import streamlit as st
+
+from ui import streamlit_internals as internals
 
 EVERY_SECONDS = 600  # prune at most this often per server
 
@@ -48,22 +51,11 @@ def prune_value_locks(force: bool = False) -> int:
         if not force and now - state["at"] < EVERY_SECONDS:
             return 0
         state["at"] = now
-    try:
-        from streamlit.runtime.caching.cache_data_api import _data_caches
-
-        with _data_caches._caches_lock:
-            caches = [c for per_session in _data_caches._function_caches.values() for c in per_session.values()]
-        dropped = 0
-        for cache in caches:
-            stored = getattr(getattr(cache, "storage", None), "_mem_cache", None)
-            locks, guard = getattr(cache, "_value_locks", None), getattr(cache, "_value_locks_lock", None)
-            if stored is None or locks is None or guard is None:
-                continue
-            with guard:
-                for key in [k for k, lock in list(locks.items()) if k not in stored and not lock.locked()]:
-                    del locks[key]
-                    dropped += 1
-        release_free_memory()
-        return dropped
-    except Exception:  # noqa: BLE001 — another Streamlit version: leave its cache alone
-        return 0
+    dropped = 0
+    for stored, locks, guard in internals.data_cache_locks():
+        with guard:
+            for key in [k for k, lock in list(locks.items()) if k not in stored and not lock.locked()]:
+                del locks[key]
+                dropped += 1
+    release_free_memory()
+    return dropped

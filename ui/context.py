@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from configuration.settings import Settings, load_settings
 from data_access.db import Database
-from data_access.settings import Settings, load_settings
 from data_access.users import User
 from metrics import summary as summary_metrics
 from metrics.scope import LEVEL_NAMES, AreaTree, Focus, Scope, resolve
-from ui import resilience
 from ui import format as fmt
+from ui import resilience
 from ui.state import View
 
 

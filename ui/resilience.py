@@ -28,11 +28,13 @@ from typing import Any, Callable
 import streamlit as st
 
 from data_access.errors import DatabaseUnavailable
+from ui import streamlit_internals as internals
 
 RETRY_SECONDS = 10
 MAX_ENTRIES = 512             # results kept for stale display, least recently used dropped first
 MAX_BYTES = 64 * 1024 * 1024  # and at most this much pickled data in all
 _STATE_KEY = "_grid_db_run_state"
+_PING_KEY = "_grid_db_ping"         # the session's database ping, for the retry fragment's reruns
 _JUST_TRIED = 2.0             # seconds: a ping this recent in the same run is not repeated by the fragment
 
 
@@ -139,25 +141,8 @@ class RunState:
     stale_times: list = field(default_factory=list)
 
 
-def _run_token() -> object:
-    """An object that changes with every script run (full or fragment rerun) of this session."""
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-
-    ctx = get_script_run_ctx()
-    return None if ctx is None else ctx.cursors  # ScriptRunContext.reset() replaces it on every run
-
-
-def _in_fragment() -> bool:
-    try:
-        from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
-
-        return bool(ThreadState.get().fragment_id)
-    except Exception:  # noqa: BLE001 — an older/newer Streamlit: assume the main script
-        return False
-
-
 def current() -> RunState:
-    token = _run_token()
+    token = internals.run_token()
     if token is None:  # no script run (bare mode, a helper thread): a throwaway state
         return RunState()
     state = st.session_state.get(_STATE_KEY)
@@ -167,11 +152,12 @@ def current() -> RunState:
     return state
 
 
-def start_run(db, error: DatabaseUnavailable | None) -> None:
+def start_run(db, error: DatabaseUnavailable | None, timezone=None) -> None:
     """Called by start-up once per run after pinging: records the outcome and reserves the banner slot."""
     state = current()
     state.target, state.error, state.last_attempt = db.target, error, time.monotonic()
-    if not _in_fragment():
+    st.session_state[_PING_KEY] = (db.ping, timezone)
+    if not internals.in_fragment():
         state.slot = st.empty()
 
 
@@ -252,7 +238,7 @@ def _draw_banner(state: RunState, ref: datetime | None) -> None:
     text = banner_text(state.target or state.error.target, _when(min(times) if times else None, ref),
                        state.retry_seconds)
     if state.banner is None:
-        if state.slot is not None and not _in_fragment():
+        if state.slot is not None and not internals.in_fragment():
             with state.slot.container():
                 state.banner = st.empty()
                 keep_retrying()
@@ -270,7 +256,7 @@ def keep_retrying(error: DatabaseUnavailable | None = None) -> None:
     state = current()
     if error is not None and state.error is None:
         state.error, state.last_attempt = error, time.monotonic()
-    if state.retrying or _in_fragment():
+    if state.retrying or internals.in_fragment():
         return
     state.retrying = True
     _retry()
@@ -282,12 +268,10 @@ def _retry() -> None:
     if state.error is not None and time.monotonic() - state.last_attempt < _JUST_TRIED:
         st.caption("正在重试连接数据库…")  # this very run has just tried
         return
-    from ui.context import get_database, get_settings
-
-    settings = get_settings()
+    ping, timezone = st.session_state[_PING_KEY]
     try:
-        get_database(settings.db_url, settings).ping()
+        ping()
     except DatabaseUnavailable:
-        st.caption(f"正在重试连接数据库…（{datetime.now(settings.timezone):%H:%M:%S} 仍未连通）")
+        st.caption(f"正在重试连接数据库…（{datetime.now(timezone):%H:%M:%S} 仍未连通）")
         return
     st.rerun()  # the database is back: redraw everything with fresh figures

@@ -10,11 +10,12 @@ import threading
 
 import streamlit as st
 
-from data_access.bootstrap import ensure_demo
+from configuration.bootstrap import ensure_demo
+from configuration.settings import Settings
 from data_access.db import Database
 from data_access.errors import ConfigError, DatabaseUnavailable
-from data_access.settings import Settings
 from ui import resilience
+from ui import streamlit_internals as internals
 from ui.context import get_database, get_settings
 
 RETRY_SECONDS = resilience.RETRY_SECONDS
@@ -25,7 +26,18 @@ def _build_lock() -> threading.Lock:
     return threading.Lock()  # one build per server, however many browsers open at once
 
 
+@st.cache_resource(show_spinner=False)
+def _internals_checked() -> bool:
+    internals.check()  # once per server: raises when a Streamlit upgrade moved what the dashboard reads
+    return True
+
+
 def settings_or_stop() -> Settings:
+    try:
+        _internals_checked()
+    except internals.InternalsChanged as exc:
+        st.error(f"驾驶舱无法启动：{exc}", icon=":material/error:")
+        st.stop()
     try:
         return get_settings()
     except ConfigError as exc:
@@ -59,9 +71,9 @@ def database_or_retry(settings: Settings) -> Database:
         if not resilience.can_stand_in(str(db.engine.url)):
             show_unavailable(exc)
             st.stop()
-        resilience.start_run(db, exc)  # mid-session: the pages show their last good figures, marked stale
+        resilience.start_run(db, exc, settings.timezone)  # mid-session: the pages show their last good figures, marked stale
         return db
-    resilience.start_run(db, None)
+    resilience.start_run(db, None, settings.timezone)
     return db
 
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pandas as pd
 import pydeck as pdk
 
-from data_access.settings import MapSettings
+from configuration.settings import MapSettings
 from metrics.safety_index import DEFAULT_GRADES, NO_DATA_COLOR, Grade
 
 AREA_LAYER = "areas"
@@ -71,7 +71,7 @@ def hex_to_rgba(color: str, alpha: int = 255) -> list[int]:
     return [*rgb, int(max(0, min(255, alpha)))]
 
 
-def _missing(value: Any) -> bool:
+def is_missing(value: Any) -> bool:
     """None, NaN, NA, NaT (of any numpy/pandas flavour); containers and text are never missing."""
     if value is None:
         return True
@@ -108,7 +108,7 @@ def parse_boundary(boundary: Any) -> list[list[list[float]]]:
 
     Holes are dropped. Unparsable text, other geometry types and broken parts give no rings.
     """
-    if _missing(boundary):
+    if is_missing(boundary):
         return []
     geom = boundary
     if isinstance(geom, (str, bytes)):
@@ -139,12 +139,12 @@ def parse_boundary(boundary: Any) -> list[list[list[float]]]:
 
 def area_label(name: Any, index: Any, grade: Any, reported: Any = None) -> str:
     """Tooltip text: "凤凰街道 93.1 平安" (or "凤凰街道 无数据"), then "上报 1,234 件" on a second line."""
-    name = "" if _missing(name) else str(name)
-    if _missing(index):
+    name = "" if is_missing(name) else str(name)
+    if is_missing(index):
         text = f"{name} {NO_DATA_LABEL}"
     else:
-        text = f"{name} {float(index):.1f} {'' if _missing(grade) else grade}".rstrip()
-    if not _missing(reported):
+        text = f"{name} {float(index):.1f} {'' if is_missing(grade) else grade}".rstrip()
+    if not is_missing(reported):
         text += f"\n上报 {int(reported):,} 件"
     return text
 
@@ -159,12 +159,12 @@ def _polygon_records(areas: pd.DataFrame, alpha: int = FILL_ALPHA) -> tuple[list
             continue
         index = rec.get("safety_index")
         color = rec.get("safety_color")
-        color = NO_DATA_COLOR if _missing(color) or _missing(index) else color
+        color = NO_DATA_COLOR if is_missing(color) or is_missing(index) else color
         area_id, code = rec.get("area_id"), rec.get("code")
         base = {
-            "area_id": None if _missing(area_id) else int(area_id),
-            "code": None if _missing(code) else str(code),
-            "name": "" if _missing(rec.get("name")) else str(rec["name"]),
+            "area_id": None if is_missing(area_id) else int(area_id),
+            "code": None if is_missing(code) else str(code),
+            "name": "" if is_missing(rec.get("name")) else str(rec["name"]),
             "fill_color": hex_to_rgba(color, alpha),
             "line_color": list(OUTLINE),
             "label": area_label(rec.get("name"), index, rec.get("safety_grade"),

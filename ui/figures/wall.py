@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pydeck as pdk
 
-from data_access.settings import MapSettings
+from configuration.settings import MapSettings
 from metrics.period import Period, preset
 from ui import format as fmt
 from ui.figures import maps
@@ -448,8 +448,8 @@ def map_labels(areas: pd.DataFrame) -> list[dict]:
         ring = max(rings, key=len)
         lon, lat = _centre(ring)
         index = rec.get("safety_index")
-        name = "" if maps._missing(rec.get("name")) else str(rec["name"])
-        value = maps.NO_DATA_LABEL if maps._missing(index) else f"{float(index):.1f}"
+        name = "" if maps.is_missing(rec.get("name")) else str(rec["name"])
+        value = maps.NO_DATA_LABEL if maps.is_missing(index) else f"{float(index):.1f}"
         out.append({"lon": lon, "lat": lat, "text": f"{name}\n{value}"})
     return out
 

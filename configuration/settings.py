@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from data_access.errors import ConfigError
 from data_access.schema import SchemaMap
+from metrics.quality import CITY_BOX
 from metrics.safety_index import SafetyModel
 from metrics.workers import WorkerModel
 
@@ -52,7 +53,7 @@ class MapSettings:
     center_lat: float = 36.65
     zoom: float = 10.5
     tile_url: str = ""
-    city_box: tuple[float, float, float, float] = (118.9, 36.4, 119.45, 36.9)
+    city_box: tuple[float, float, float, float] = CITY_BOX
 
 
 @dataclass(frozen=True)
@@ -179,3 +180,9 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         schema=SchemaMap.from_config(raw.get("schema")),
         **_auth(raw.get("auth", {}), env),
     )
+
+
+def users_path(config: str | Path | None = None, path: str | Path | None = None) -> Path:
+    """The accounts file for the command lines: `path` if given, else `auth.users_path` of the config
+    (GRID_CONFIG, config.toml)."""
+    return Path(path) if path else load_settings(config).users_path

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from configuration.settings import Settings
 from data_access.db import Database
-from data_access.settings import Settings
 
 Progress = Callable[[float, str], None]
 
