@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
-from metrics.definitions import Ctx
+from metrics.definitions import MEASURES, Ctx
 from metrics.labels import SOURCE_NAMES, STATUS_NAMES
 from metrics.period import Period
 from metrics.privacy import mask_frame
@@ -53,7 +53,7 @@ def overdue_cases(db: Database, *, start: date, end: date, asof: datetime, scope
     ctx = Ctx(db.schema)
     e = ctx.e.c
     stmt = (case_select(db, ctx, focus, personal=True)
-            .where(ctx.open_at_asof(), e.reported_at <= ctx.asof, e.deadline_at < ctx.asof)
+            .where(MEASURES["overdue_open"].where(ctx))  # the one definition of 超期未结
             .order_by(e.deadline_at, e.id).limit(limit))
     return finish_cases(db, db.query(stmt, {"asof": asof}), asof, unmasked)
 

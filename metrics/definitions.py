@@ -1,27 +1,36 @@
-"""Every metric of SPEC §4, declared once: measures are SQL aggregates, ratios divide two measures.
+"""Every metric, declared once: what it is called, how it is read, and how it is computed.
 
-A measure names its source (which rows and which timestamp the period applies to), its aggregate
-and a condition written with canonical names. `query.py` compiles them for any dialect.
+Measures are SQL aggregates over one source (which rows, and which timestamp the period applies
+to), with a condition written in canonical names; `query.py` compiles them for every dialect.
+Ratios divide two measures; derived metrics compute from measures and the period's length. Each
+declaration also carries its Chinese label, kind (how it is written and how its change is
+expressed), which direction is good and a one-line help: cards, wall tiles, the weekly narrative,
+exports and the command line read them from here. `needs()` tells the canonical columns a metric
+reads, from its own expressions.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Mapping
 
 import sqlalchemy as sa
+from sqlalchemy.sql import visitors
 
 from data_access.schema import MappedSchema
 from metrics.dialect import hour_of_day, hours_between, iso_weekday
+from metrics.formats import KINDS, UNITS
+from metrics.stats import rate
 
 # Sources: the rows a measure aggregates, and the timestamp the period filters on (None: no period).
 SOURCES = {
     "events": ("events", "reported_at"),      # cases reported in P
+    "closures": ("events", "closed_at"),      # cases closed in P, whenever reported
     "open_events": ("events", None),          # the state at T, whatever the filing date
-    "handling": ("events", "reported_at"),    # closed cases of P, for duration statistics
     "surveys": ("surveys", "surveyed_at"),
     "patrols": ("patrols", "started_at"),
     "grids": ("areas", None),                 # the grids themselves: households, population
 }
+SOURCE_TABLES = ("events", "event_categories", "surveys", "patrols", "areas")  # what measures may read
 
 
 class Ctx:
@@ -74,22 +83,72 @@ class Ctx:
         return self.e.c.resolved_level == self.v("events", "resolved_level", "grid")
 
 
-@dataclass(frozen=True)
-class Measure:
+@dataclass(frozen=True, kw_only=True)
+class Metric:
+    """What every metric declares besides how it is computed: the words and the reading of it."""
     name: str
-    label: str
+    label: str                 # the Chinese name on cards, tiles, tables, narratives, exports and the CLI
+    kind: str = "count"        # count | rate | hours | index: how it is written (metrics.formats) and
+                               # how its change is expressed (counts and hours in %, rates in pp, the index in points)
+    better: str = "none"       # which way is good: up | down | none
+    help: str = ""             # one line for a card's tooltip and the README
+    short: str = ""            # a shorter form where the window is said around it (今日上报); default the label
+
+    def __post_init__(self):
+        if self.kind not in KINDS or self.better not in ("up", "down", "none"):
+            raise ValueError(f"metric {self.name}: kind {self.kind!r} / better {self.better!r}")
+
+    @property
+    def unit(self) -> str:
+        return UNITS[self.kind]
+
+    @property
+    def heading(self) -> str:
+        """The label for a table column of bare numbers: hours say their unit (平均办结时长（小时）)."""
+        return f"{self.label}（小时）" if self.kind == "hours" else self.label
+
+    @property
+    def shortest(self) -> str:
+        return self.short or self.label
+
+
+@dataclass(frozen=True, kw_only=True)
+class Measure(Metric):
+    """An aggregate over the rows of one source, compiled to SQL for every dialect by query.py.
+
+    agg: "count" (rows meeting `where`), "sum" or "mean" (of `value` where `where`), "percentile"
+    (continuous, linear interpolation, of `value` at `fraction`, where `where`), "count_distinct"
+    (distinct values of `value` where `where`)."""
     source: str
-    agg: str  # "count": rows meeting `where`; "sum" / "mean" / "median" / "p90": of `value` where `where`
-    where: Callable[[Ctx], sa.ColumnElement] | None = None
-    value: Callable[[Ctx], sa.ColumnElement] | None = None
+    agg: str = "count"
+    where: Callable[["Ctx"], sa.ColumnElement] | None = None
+    value: Callable[["Ctx"], sa.ColumnElement] | None = None
+    fraction: float | None = None
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.source not in SOURCES or self.agg not in AGGREGATES:
+            raise ValueError(f"measure {self.name}: source {self.source!r} / aggregate {self.agg!r}")
+        if (self.agg == "percentile") != (self.fraction is not None) or (self.agg != "count") != (self.value is not None):
+            raise ValueError(f"measure {self.name}: a percentile needs its fraction, a {self.agg} its value")
 
 
-@dataclass(frozen=True)
-class Ratio:
-    name: str
-    label: str
+@dataclass(frozen=True, kw_only=True)
+class Ratio(Metric):
+    """numerator / denominator of two measures of the same rows; 无数据 when the denominator is 0."""
     numerator: str
     denominator: str
+    kind: str = "rate"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Derived(Metric):
+    """A value computed from aggregated measures and the period's length in days (pure Python)."""
+    inputs: tuple[str, ...]
+    compute: Callable[[Mapping, int], float | None]
+
+
+AGGREGATES = ("count", "sum", "mean", "percentile", "count_distinct")
 
 
 def handling_hours(c: Ctx):
@@ -100,60 +159,165 @@ def _handled(c: Ctx):  # closed cases with a usable duration (a closure before t
     return sa.and_(c.closed(), c.e.c.closed_at >= c.e.c.reported_at)
 
 
+def _visit(c: Ctx):
+    return c.p.c.kind == c.v("patrols", "kind", "visit")
+
+
 MEASURES = {m.name: m for m in [
-    Measure("reported", "上报数", "events", "count"),
-    Measure("filed", "立案数", "events", "count", lambda c: c.filed()),
-    Measure("closed", "结案数", "events", "count", lambda c: c.closed()),
-    Measure("on_time_n", "按期结案数", "events", "count", lambda c: c.on_time()),
-    Measure("due_n", "应结案数", "events", "count", lambda c: c.due_or_closed()),
-    Measure("reopened", "返工数", "events", "count", lambda c: sa.and_(c.closed(), c.e.c.reopen_count > 0)),
-    Measure("grid_resolved", "网格内化解数", "events", "count", lambda c: sa.and_(c.closed(), c.grid_level())),
-    Measure("security_n", "治安消防警情数", "events", "count",
-            lambda c: sa.and_(c.filed(), c.dimension("public_security", "fire"))),
-    Measure("dispute_closed", "矛盾纠纷结案数", "events", "count",
-            lambda c: sa.and_(c.closed(), c.dimension("dispute"))),
-    Measure("dispute_grid", "矛盾纠纷网格内化解数", "events", "count",
-            lambda c: sa.and_(c.closed(), c.dimension("dispute"), c.grid_level())),
-    Measure("hazard_on_time_n", "安全隐患按期整改数", "events", "count",
-            lambda c: sa.and_(c.on_time(), c.dimension("safety_hazard"))),
-    Measure("hazard_due_n", "安全隐患应整改数", "events", "count",
-            lambda c: sa.and_(c.due_or_closed(), c.dimension("safety_hazard"))),
-    Measure("verified_n", "已受理数", "events", "count", lambda c: c.e.c.accepted_at.is_not(None)),
-    Measure("verified_on_time", "按时核实数", "events", "count",
-            lambda c: sa.and_(c.e.c.accepted_at.is_not(None),
-                              hours_between(c.e.c.reported_at, c.e.c.accepted_at) <= c.verify_hours)),
-    Measure("dispatched", "派遣数", "events", "count",
-            lambda c: sa.and_(c.filed(), c.e.c.dispatched_at.is_not(None), c.e.c.dispatched_at <= c.asof)),
-    Measure("overdue_open", "超期未结", "open_events", "count",
-            lambda c: sa.and_(c.open_at_asof(), c.e.c.reported_at <= c.asof, c.e.c.deadline_at < c.asof)),
-    Measure("handled_n", "有效办结数", "handling", "count", _handled),
-    Measure("mean_hours", "平均办结时长（小时）", "handling", "mean", _handled, handling_hours),
-    Measure("median_hours", "办结时长中位数（小时）", "handling", "median", _handled, handling_hours),
-    Measure("p90_hours", "办结时长P90（小时）", "handling", "p90", _handled, handling_hours),
-    Measure("satisfied_n", "满意及基本满意数", "surveys", "count",
-            lambda c: c.s.c.result.in_(c.schema.values("surveys", "result", ["satisfied", "basically_satisfied"]))),
-    Measure("satisfaction_n", "有效评价数", "surveys", "count",
-            lambda c: c.s.c.result.in_(c.schema.values("surveys", "result",
-                                                       ["satisfied", "basically_satisfied", "dissatisfied"]))),
-    Measure("visited", "走访户次", "patrols", "sum",
-            lambda c: c.p.c.kind == c.v("patrols", "kind", "visit"), lambda c: c.p.c.households_visited),
-    Measure("households", "户数", "grids", "sum", None, lambda c: c.a.c.households),
-    Measure("population", "人口", "grids", "sum", None, lambda c: c.a.c.population),
+    Measure(name="reported", label="上报数", short="上报", source="events", help="周期内上报的事件数"),
+    Measure(name="filed", label="立案数", source="events", where=lambda c: c.filed(), help="上报且未被驳回的事件数"),
+    Measure(name="closed", label="结案数", short="结案", source="events", where=lambda c: c.closed(),
+            better="up", help="周期内立案、截至统计时点已结案的事件数"),
+    Measure(name="closed_in_p", label="结案数（按结案时间）", short="结案", source="closures",
+            where=_handled, better="up", help="周期内结案的事件数，不论上报日期"),  # a closure before its report is a bad row
+    Measure(name="on_time_n", label="按期结案数", source="events", where=lambda c: c.on_time(), better="up",
+            help="周期内立案、在办理期限内结案的事件数"),
+    Measure(name="due_n", label="应结案数", source="events", where=lambda c: c.due_or_closed(),
+            help="周期内立案、已到期或已结案且有办理期限的事件数（按期结案率的分母）"),
+    Measure(name="reopened", label="返工数", source="events",
+            where=lambda c: sa.and_(c.closed(), c.e.c.reopen_count > 0), better="down", help="结案后又被重新打开过的事件数"),
+    Measure(name="grid_resolved", label="网格内化解数", source="events",
+            where=lambda c: sa.and_(c.closed(), c.grid_level()), better="up", help="在网格层级化解的结案事件数"),
+    Measure(name="security_n", label="治安消防警情数", source="events", better="down",
+            where=lambda c: sa.and_(c.filed(), c.dimension("public_security", "fire")),
+            help="周期内立案的治安警情与消防事件数"),
+    Measure(name="dispute_closed", label="矛盾纠纷结案数", source="events",
+            where=lambda c: sa.and_(c.closed(), c.dimension("dispute")), help="周期内立案并已结案的矛盾纠纷数"),
+    Measure(name="dispute_grid", label="矛盾纠纷网格内化解数", source="events", better="up",
+            where=lambda c: sa.and_(c.closed(), c.dimension("dispute"), c.grid_level()),
+            help="在网格层级化解的矛盾纠纷结案数"),
+    Measure(name="hazard_on_time_n", label="安全隐患按期整改数", source="events", better="up",
+            where=lambda c: sa.and_(c.on_time(), c.dimension("safety_hazard")), help="在期限内整改完毕的安全隐患数"),
+    Measure(name="hazard_due_n", label="安全隐患应整改数", source="events",
+            where=lambda c: sa.and_(c.due_or_closed(), c.dimension("safety_hazard")),
+            help="已到期或已整改且有期限的安全隐患数"),
+    Measure(name="verified_n", label="已受理数", source="events", where=lambda c: c.e.c.accepted_at.is_not(None),
+            help="有受理（核实）时间的事件数"),
+    Measure(name="verified_on_time", label="按时核实数", source="events", better="up",
+            where=lambda c: sa.and_(c.e.c.accepted_at.is_not(None),
+                                    hours_between(c.e.c.reported_at, c.e.c.accepted_at) <= c.verify_hours),
+            help="上报后在规定时间内受理（核实）的事件数"),
+    Measure(name="dispatched", label="派遣数", source="events",
+            where=lambda c: sa.and_(c.filed(), c.e.c.dispatched_at.is_not(None), c.e.c.dispatched_at <= c.asof),
+            help="周期内立案、截至统计时点已派遣的事件数"),
+    Measure(name="overdue_open", label="超期未结", source="open_events", better="down",
+            where=lambda c: sa.and_(c.open_at_asof(), c.e.c.reported_at <= c.asof, c.e.c.deadline_at < c.asof),
+            help="统计时点未结案且已超过办理期限的事件，不论立案日期"),
+    Measure(name="handled_n", label="有效办结数", source="events", where=_handled,
+            help="周期内立案并已结案、办结时长有效的事件数"),
+    Measure(name="mean_hours", label="平均办结时长", kind="hours", better="down", source="events", agg="mean",
+            where=_handled, value=handling_hours, help="周期内立案并已结案事件的上报至结案时长，平均数"),
+    Measure(name="median_hours", label="办结时长中位数", kind="hours", better="down", source="events",
+            agg="percentile", fraction=0.5, where=_handled, value=handling_hours,
+            help="周期内立案并已结案事件的上报至结案时长，中位数"),
+    Measure(name="p90_hours", label="办结时长P90", kind="hours", better="down", source="events",
+            agg="percentile", fraction=0.9, where=_handled, value=handling_hours,
+            help="周期内立案并已结案事件的上报至结案时长，90% 分位数"),
+    Measure(name="satisfied_n", label="满意及基本满意数", source="surveys", better="up",
+            where=lambda c: c.s.c.result.in_(c.schema.values("surveys", "result", ["satisfied", "basically_satisfied"])),
+            help="周期内回答满意或基本满意的评价数"),
+    Measure(name="satisfaction_n", label="有效评价数", source="surveys",
+            where=lambda c: c.s.c.result.in_(c.schema.values("surveys", "result",
+                                                             ["satisfied", "basically_satisfied", "dissatisfied"])),
+            help="周期内回答满意、基本满意或不满意的评价数"),
+    Measure(name="visited", label="走访户次", source="patrols", agg="sum", where=_visit,
+            value=lambda c: c.p.c.households_visited, better="up", help="周期内走访的户次之和"),
+    Measure(name="visits_n", label="走访次数", source="patrols", where=_visit, help="周期内的走访记录数"),
+    Measure(name="patrols_n", label="巡查次数", source="patrols",
+            where=lambda c: c.p.c.kind == c.v("patrols", "kind", "patrol"), help="周期内的巡查记录数"),
+    Measure(name="patrol_days", label="巡查天数", source="patrols", agg="count_distinct",
+            value=lambda c: sa.cast(c.p.c.started_at, sa.Date), better="up",
+            help="周期内至少有一次走访或巡查的天数"),
+    Measure(name="households", label="户数", source="grids", agg="sum", value=lambda c: c.a.c.households,
+            help="所选区域各网格的登记户数之和"),
+    Measure(name="population", label="人口", source="grids", agg="sum", value=lambda c: c.a.c.population,
+            help="所选区域各网格的登记人口之和"),
 ]}
 
 RATIOS = {r.name: r for r in [
-    Ratio("filing_rate", "立案率", "filed", "reported"),
-    Ratio("closure_rate", "结案率", "closed", "filed"),
-    Ratio("on_time_rate", "按期结案率", "on_time_n", "due_n"),
-    Ratio("rework_rate", "返工率", "reopened", "closed"),
-    Ratio("grid_resolved_rate", "网格内化解率", "grid_resolved", "closed"),
-    Ratio("verify_rate", "按时核实率", "verified_on_time", "verified_n"),
-    Ratio("satisfaction_rate", "群众满意率", "satisfied_n", "satisfaction_n"),
-    Ratio("dispute_grid_rate", "矛盾纠纷网格化解率", "dispute_grid", "dispute_closed"),
-    Ratio("hazard_on_time_rate", "安全隐患按期整改率", "hazard_on_time_n", "hazard_due_n"),
+    Ratio(name="filing_rate", label="立案率", numerator="filed", denominator="reported", help="立案数 / 上报数"),
+    Ratio(name="closure_rate", label="结案率", numerator="closed", denominator="filed", better="up",
+          help="周期内立案事件中截至统计时点已结案的比例"),
+    Ratio(name="on_time_rate", label="按期结案率", numerator="on_time_n", denominator="due_n", better="up",
+          help="按期结案数 / 已到期或已结案的立案事件数（无期限的不计）"),
+    Ratio(name="rework_rate", label="返工率", numerator="reopened", denominator="closed", better="down",
+          help="结案事件中被重新打开过的比例"),
+    Ratio(name="grid_resolved_rate", label="网格内化解率", numerator="grid_resolved", denominator="closed", better="up",
+          help="已结案事件中在网格层级化解的比例（小事不出网格）"),
+    Ratio(name="verify_rate", label="按时核实率", numerator="verified_on_time", denominator="verified_n", better="up",
+          help="已受理事件中在规定时间内受理（核实）的比例"),
+    Ratio(name="satisfaction_rate", label="群众满意率", numerator="satisfied_n", denominator="satisfaction_n",
+          better="up", help="（满意 + 基本满意）/ 有效评价数，附 95% 置信区间"),
+    Ratio(name="dispute_grid_rate", label="矛盾纠纷网格化解率", numerator="dispute_grid", denominator="dispute_closed",
+          better="up", help="已结案矛盾纠纷中在网格层级化解的比例"),
+    Ratio(name="hazard_on_time_rate", label="安全隐患按期整改率", numerator="hazard_on_time_n",
+          denominator="hazard_due_n", better="up", help="已到期或已整改的安全隐患中按期整改的比例"),
 ]}
 
-LABELS = {**{m.name: m.label for m in MEASURES.values()}, **{r.name: r.label for r in RATIOS.values()}}
+
+def _security_rate(r: Mapping, days: int):
+    """Public-security and fire cases per 10,000 residents per 30 days."""
+    if not r["population"] or not days:
+        return None
+    return r["security_n"] / r["population"] * 10_000 * 30 / days
+
+
+def _coverage(r: Mapping, days: int):
+    cov = rate(r["visited"], r["households"])
+    return None if cov is None else min(1.0, cov)
+
+
+DERIVED = {d.name: d for d in [
+    Derived(name="security_rate", label="治安警情率", kind="index", better="down", inputs=("security_n", "population"),
+            compute=_security_rate, help="治安警情与消防事件数，每万人每 30 天"),
+    Derived(name="visit_coverage", label="巡查走访覆盖率", kind="rate", better="up", inputs=("visited", "households"),
+            compute=_coverage, help="走访户次 / 户数，最高 100%"),
+    # The index itself: inputs and weights come from the configured model (metrics/safety_index.py).
+    Derived(name="safety_index", label="平安指数", kind="index", better="up", inputs=(), compute=lambda r, d: None,
+            help="按 config.toml 中的平安指数模型计算，0–100"),
+]}
+
+METRICS: dict[str, Metric] = {**MEASURES, **RATIOS, **DERIVED}
+LABELS = {name: m.label for name, m in METRICS.items()}
+
+
+def value_of(name: str, row: Mapping, days: int):
+    """A ratio's or derived metric's value from one aggregated row (None when it has no data)."""
+    m = METRICS[name]
+    if isinstance(m, Ratio):
+        return rate(row[m.numerator], row[m.denominator])
+    if isinstance(m, Derived):
+        return m.compute(row, days)
+    return row[name]
+
+
+def inputs_of(name: str) -> tuple[str, ...]:
+    """The measures a metric is computed from (a measure is its own input)."""
+    m = METRICS[name]
+    if isinstance(m, Ratio):
+        return (m.numerator, m.denominator)
+    if isinstance(m, Derived):
+        return tuple(dict.fromkeys(i for n in m.inputs for i in inputs_of(n)))
+    return (name,)
+
+
+def needs(name: str, schema: MappedSchema) -> set[tuple[str, str]]:
+    """The canonical (table, column) pairs a metric reads, found in its compiled expressions and its
+    source (the timestamp the period filters on and the key the scope joins on)."""
+    m = METRICS[name]
+    if not isinstance(m, Measure):
+        return set().union(*(needs(i, schema) for i in inputs_of(name))) if inputs_of(name) else set()
+    ctx = Ctx(schema)
+    canonical = {id(schema.table(t)): t for t in SOURCE_TABLES}
+    table, ts = SOURCES[m.source]
+    found = {(table, "id" if table == "areas" else "grid_id")} | ({(table, ts)} if ts else set())
+    for fn in (m.where, m.value):
+        if fn is not None:
+            found |= {(canonical[id(col.table)], col.key) for col in visitors.iterate(fn(ctx))
+                      if isinstance(col, sa.Column) and id(col.table) in canonical}
+    if any(t == "event_categories" for t, _ in found):  # reached through the event's category code
+        found |= {("events", "category_code"), ("event_categories", "code")}
+    return found
 
 # What event-based measures can be broken down by (surveys follow their event to its category).
 DIMENSIONS: dict[str, tuple[str, Callable[[Ctx], sa.ColumnElement]]] = {
@@ -166,3 +330,8 @@ DIMENSIONS: dict[str, tuple[str, Callable[[Ctx], sa.ColumnElement]]] = {
     "weekday_hour": ("星期×时段", lambda c: iso_weekday(c.e.c.reported_at) * 100 + hour_of_day(c.e.c.reported_at)),
 }
 SURVEY_DIMENSIONS = ("dimension", "category", "source")
+# Whose work a row is: the reporting worker of an event, the worker of a patrol (网格员绩效 groups by it).
+WORKER_KEYS: dict[str, Callable[[Ctx], sa.ColumnElement]] = {
+    "events": lambda c: c.e.c.reporter_worker_id,
+    "patrols": lambda c: c.p.c.worker_id,
+}

@@ -105,26 +105,19 @@ def _dow_mysql(element, compiler, **kw):
     return f"(WEEKDAY({compiler.process(list(element.clauses)[0], **kw)}) + 1)"
 
 
-def distribution_select(dialect: str, value: ColumnElement, group_cols: list, where, from_,
-                        count_as: str, mean_as: str, percentiles: dict[str, float]) -> sa.Select:
-    """Per group: count, mean and continuous percentiles (linear interpolation) of `value`.
-
-    DuckDB and PostgreSQL have PERCENTILE_CONT as an ordered-set aggregate. MySQL has no percentile
-    function and MariaDB only a window form, so there the rows are numbered per group and the two
-    neighbouring values interpolated: the same result, one subquery deeper.
-    """
-    if dialect not in MYSQL_FAMILY:
-        cols = [sa.func.count().label(count_as), sa.func.avg(value).label(mean_as)]
-        cols += [sa.func.percentile_cont(f).within_group(value).label(name) for name, f in percentiles.items()]
-        return sa.select(*group_cols, *cols).select_from(from_).where(where).group_by(*group_cols)
-
+def ranked_percentiles(value: ColumnElement, group_cols: list, where, from_,
+                       percentiles: dict[str, float]) -> sa.Select:
+    """Per group, continuous percentiles (linear interpolation) of `value` over the rows of `where`,
+    for MySQL and MariaDB, which lack PERCENTILE_CONT as an aggregate (MariaDB has only its window
+    form): the rows are numbered per group and the two neighbours of each percentile interpolated.
+    The same result as PERCENTILE_CONT, one subquery deeper. Other dialects aggregate inline."""
     keys = [c.label(f"g{i}") for i, c in enumerate(group_cols)]
     partition = list(group_cols) or None
     ranked = (sa.select(*keys, value.label("v"),
                         sa.func.row_number().over(partition_by=partition, order_by=value).label("rn"),
                         sa.func.count().over(partition_by=partition).label("n"))
-              .select_from(from_).where(where).subquery("ranked"))
-    outs = [sa.func.count().label(count_as), sa.func.avg(ranked.c.v).label(mean_as)]
+              .select_from(from_).where(where, value.is_not(None)).subquery("ranked"))
+    outs = []
     for name, f in percentiles.items():
         pos = (ranked.c.n - 1) * f  # 0-based position of the percentile among the sorted values
         lo = sa.func.max(sa.case((ranked.c.rn == sa.func.floor(pos) + 1, ranked.c.v)))
@@ -132,4 +125,6 @@ def distribution_select(dialect: str, value: ColumnElement, group_cols: list, wh
         frac = sa.func.max(pos - sa.func.floor(pos))
         outs.append((lo + frac * (hi - lo)).label(name))
     gkeys = [ranked.c[f"g{i}"] for i in range(len(group_cols))]
+    if not gkeys:  # one group: its id is 0, as in the other statements
+        return sa.select(sa.literal_column("0").label("group_id"), *outs)
     return sa.select(*[k.label(c.name) for k, c in zip(gkeys, group_cols)], *outs).group_by(*gkeys)

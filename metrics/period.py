@@ -46,6 +46,15 @@ class Period:
         return f"{self.start:%Y-%m-%d}" if last == self.start else f"{self.start:%Y-%m-%d} 至 {last:%Y-%m-%d}"
 
 
+@dataclass(frozen=True)
+class Window:
+    """A span of local time that is not a run of whole days (the wall's "today up to now"); like a
+    Period to the query compiler. `inclusive_end` counts a row stamped exactly at the end."""
+    start_dt: datetime
+    end_dt: datetime
+    inclusive_end: bool = False
+
+
 def week_of(d: date) -> Period:
     monday = d - timedelta(days=d.weekday())
     return Period(monday, monday + timedelta(days=7))

@@ -1,8 +1,14 @@
 """Compile declared measures into one aggregate SELECT per source and run them.
 
-Output: one row per group (and per time bucket when a grain is given) with every requested
-measure and ratio. Rows are aggregated in the database; pandas only joins the per-source results
-and divides numerators by denominators.
+Output: one row per group (and per time bucket when a grain is given, per value of a breakdown
+when `by` is given) with every requested measure and ratio. Rows are aggregated in the database;
+pandas only joins the per-source results and divides numerators by denominators.
+
+Every aggregate is conditional (`SUM(CASE WHEN cond THEN 1 ELSE 0 END)`, `AVG(CASE WHEN cond THEN
+value END)`, `PERCENTILE_CONT(f) WITHIN GROUP (ORDER BY CASE WHEN cond THEN value END)` …), so the
+measures of one source share one scan. MySQL and MariaDB have no percentile aggregate: there the
+percentiles of a source get one ranked statement per (condition, value) they share
+(`dialect.ranked_percentiles`).
 """
 from __future__ import annotations
 
@@ -13,14 +19,16 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
-from metrics.definitions import DIMENSIONS, MEASURES, RATIOS, SOURCES, SURVEY_DIMENSIONS, Ctx
-from metrics.dialect import distribution_select, period_start
-from metrics.period import Period
+from metrics.definitions import DIMENSIONS, MEASURES, RATIOS, SOURCES, SURVEY_DIMENSIONS, WORKER_KEYS, Ctx, Measure
+from metrics.dialect import MYSQL_FAMILY, period_start, ranked_percentiles
+from metrics.period import Period, Window
 from metrics.scope import Focus, scoped_areas
 
 KEYS = ("group_id", "period_start", "key")  # what per-source results are joined on
+INTEGRAL = ("count", "sum", "count_distinct")  # aggregates that are whole numbers, 0 when no row counts
 
-def _expand(names: list[str]) -> tuple[list[str], list[str]]:
+
+def expand(names: list[str]) -> tuple[list[str], list[str]]:
     """Requested names → (measures to query, ratios to derive)."""
     ratios = [n for n in names if n in RATIOS]
     measures = [n for n in names if n in MEASURES]
@@ -32,8 +40,34 @@ def _expand(names: list[str]) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(measures)), ratios
 
 
-def _source_select(db: Database, ctx: Ctx, source: str, measures: list, areas: sa.CTE,
-                   grain: str | None, grouped: bool, by: str | None = None) -> sa.Select:
+def _aggregate(m: Measure, ctx: Ctx) -> sa.ColumnElement:
+    """One measure as a conditional aggregate (percentiles too, where the dialect has them)."""
+    cond = m.where(ctx) if m.where else None
+    if m.agg == "count":
+        return sa.func.count() if cond is None else sa.func.sum(sa.case((cond, 1), else_=0))
+    if m.agg == "sum":
+        return sa.func.sum(m.value(ctx) if cond is None else sa.case((cond, m.value(ctx)), else_=0))
+    value = m.value(ctx) if cond is None else sa.case((cond, m.value(ctx)))  # NULL where cond fails
+    if m.agg == "mean":
+        return sa.func.avg(value)
+    if m.agg == "count_distinct":
+        return sa.func.count(sa.distinct(value))
+    return sa.func.percentile_cont(m.fraction).within_group(value)  # ignores the NULLs
+
+
+def _breakdown(ctx: Ctx, table_name: str, by: str) -> sa.ColumnElement:
+    if by == "worker":
+        if table_name not in WORKER_KEYS:
+            raise ValueError(f"{table_name} rows belong to no worker")
+        return WORKER_KEYS[table_name](ctx)
+    if table_name not in ("events", "surveys") or (table_name == "surveys" and by not in SURVEY_DIMENSIONS):
+        raise ValueError(f"{table_name} measures cannot be broken down by {by}")
+    return DIMENSIONS[by][1](ctx)
+
+
+def _source_from(db: Database, ctx: Ctx, source: str, areas: sa.CTE, grain: str | None, grouped: bool,
+                 by: str | None, only: dict | None, window):
+    """FROM, WHERE and GROUP BY keys shared by every statement of one source."""
     table_name, ts_name = SOURCES[source]
     t = db.schema.table(table_name)
     where = []
@@ -50,67 +84,80 @@ def _source_select(db: Database, ctx: Ctx, source: str, measures: list, areas: s
         keys = []
     if table_name == "events":
         joined = joined.outerjoin(ctx.cat, t.c.category_code == ctx.cat.c.code)
+    needs_event = table_name == "surveys" and any(d in SURVEY_DIMENSIONS for d in [by, *(only or {})])
+    if needs_event:  # a survey follows its event to its category and source
+        joined = (joined.outerjoin(ctx.e, t.c.event_id == ctx.e.c.id)
+                  .outerjoin(ctx.cat, ctx.e.c.category_code == ctx.cat.c.code))
+    for name in only or {}:
+        where.append(_breakdown(ctx, table_name, name) == sa.bindparam(f"only_{name}"))
     if by:
-        if table_name == "surveys" and by in SURVEY_DIMENSIONS:  # a survey follows its event
-            joined = (joined.outerjoin(ctx.e, t.c.event_id == ctx.e.c.id)
-                      .outerjoin(ctx.cat, ctx.e.c.category_code == ctx.cat.c.code))
-        elif table_name != "events":
-            raise ValueError(f"{source} measures cannot be broken down by {by}")
-        keys.append(DIMENSIONS[by][1](ctx).label("key"))
+        keys.append(_breakdown(ctx, table_name, by).label("key"))
     if ts_name:
         ts = t.c[ts_name]
-        where += [ts >= sa.bindparam("p_start", type_=sa.DateTime), ts < sa.bindparam("p_end", type_=sa.DateTime)]
+        end = sa.bindparam("p_end", type_=sa.DateTime)
+        where += [ts >= sa.bindparam("p_start", type_=sa.DateTime),
+                  ts <= end if getattr(window, "inclusive_end", False) else ts < end]
     if grain and ts_name:
         keys.append(period_start(grain, t.c[ts_name]).label("period_start"))
+    return joined, where, keys
 
-    if source == "handling":  # every handling measure shares one row set: closed cases with a duration
-        where.append(measures[0].where(ctx))
-        value = MEASURES["mean_hours"].value(ctx)
-        return distribution_select(db.dialect, value, keys, sa.and_(*where), joined, "handled_n", "mean_hours",
-                                   {"median_hours": 0.5, "p90_hours": 0.9})
 
-    cols = []
+def source_statements(db: Database, ctx: Ctx, source: str, measures: list[Measure], areas: sa.CTE, *,
+                      grain: str | None = None, grouped: bool = False, by: str | None = None,
+                      only: dict | None = None, window=None) -> list[sa.Select]:
+    """The SELECTs that compute `measures` of one source: one, plus on MySQL one per shared
+    (condition, value) of its percentiles."""
+    joined, where, keys = _source_from(db, ctx, source, areas, grain, grouped, by, only, window)
+    ranked = db.dialect in MYSQL_FAMILY
+    inline = [m for m in measures if not (ranked and m.agg == "percentile")]
+    out = []
+    if inline:
+        cols = [_aggregate(m, ctx).label(m.name) for m in inline]
+        stmt_where = list(where)
+        if all(m.where for m in inline):  # rows meeting no measure's condition add nothing: skip them
+            stmt_where.append(sa.or_(*[m.where(ctx) for m in inline]))
+        stmt = sa.select(*(keys or [sa.literal_column("0").label("group_id")]), *cols).select_from(joined)
+        if stmt_where:
+            stmt = stmt.where(*stmt_where)
+        out.append(stmt.group_by(*keys) if keys else stmt)
+    shared: dict[tuple, list[Measure]] = {}
     for m in measures:
-        cond = m.where(ctx) if m.where else None
-        if m.agg == "count":
-            col = sa.func.count() if cond is None else sa.func.sum(sa.case((cond, 1), else_=0))
-        elif m.agg == "sum":
-            col = sa.func.sum(m.value(ctx) if cond is None else sa.case((cond, m.value(ctx)), else_=0))
-        else:
-            raise ValueError(f"measure {m.name}: aggregate {m.agg} belongs to the handling source")
-        cols.append(col.label(m.name))
-    if all(m.where for m in measures):  # rows meeting no measure's condition add nothing: skip them
-        where.append(sa.or_(*[m.where(ctx) for m in measures]))
-    stmt = sa.select(*(keys or [sa.literal_column("0").label("group_id")]), *cols).select_from(joined)
-    if where:
-        stmt = stmt.where(*where)
-    return stmt.group_by(*keys) if keys else stmt
+        if ranked and m.agg == "percentile":
+            shared.setdefault((m.where, m.value), []).append(m)
+    for (cond, value), ms in shared.items():
+        rows = sa.and_(*where, *([cond(ctx)] if cond else []))
+        out.append(ranked_percentiles(value(ctx), keys, rows, joined, {m.name: m.fraction for m in ms}))
+    return out
 
 
-def aggregate(db: Database, focus: Focus, period: Period, asof: datetime, names: list[str], *,
+def aggregate(db: Database, focus: Focus, period: Period | Window, asof: datetime, names: list[str], *,
               groups: list[int] | None = None, grain: str | None = None, by: str | None = None,
-              params: dict | None = None) -> pd.DataFrame:
+              only: dict | None = None, params: dict | None = None) -> pd.DataFrame:
     """Measures and ratios per group (one group, id 0, when `groups` is None), optionally per time
-    bucket (`period_start`) and per value of a breakdown dimension (`key`, see DIMENSIONS)."""
-    measures, ratios = _expand(names)
+    bucket (`period_start`) and per value of a breakdown (`key`: a DIMENSIONS name, or "worker").
+    `only` keeps the rows whose breakdown value equals the one given ({"worker": 17})."""
+    measures, ratios = expand(names)
     ctx = Ctx(db.schema)
     areas = scoped_areas(db, focus, groups)
-    params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, **(params or {})}
+    params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, **(params or {}),
+              **{f"only_{k}": v for k, v in (only or {}).items()}}
 
     by_source: dict[str, list] = {}
     for name in measures:
         by_source.setdefault(MEASURES[name].source, []).append(MEASURES[name])
     result = None
     for source, ms in by_source.items():
-        frame = db.query(_source_select(db, ctx, source, ms, areas, grain, groups is not None, by), params)
-        if "group_id" not in frame:
-            frame.insert(0, "group_id", 0)
-        frame = frame[[c for c in frame.columns if c in KEYS or c in MEASURES]]
-        if result is None:
-            result = frame
-        else:
-            on = [k for k in KEYS if k in frame.columns and k in result.columns]
-            result = result.merge(frame, on=on, how="outer")
+        for stmt in source_statements(db, ctx, source, ms, areas, grain=grain, grouped=groups is not None, by=by,
+                                      only=only, window=period):
+            frame = db.query(stmt, params)
+            if "group_id" not in frame:
+                frame.insert(0, "group_id", 0)
+            frame = frame[[c for c in frame.columns if c in KEYS or c in MEASURES]]
+            if result is None:
+                result = frame
+            else:
+                on = [k for k in KEYS if k in frame.columns and k in result.columns]
+                result = result.merge(frame, on=on, how="outer")
     return _finish(result, measures, ratios, groups, grain or by)
 
 
@@ -131,7 +178,7 @@ def _finish(frame: pd.DataFrame, measures: list[str], ratios: list[str], groups,
         if name not in frame:
             frame[name] = np.nan
         col = pd.to_numeric(frame[name].astype(object), errors="coerce").astype(float)
-        frame[name] = col.fillna(0).astype("int64") if MEASURES[name].agg in ("count", "sum") else col
+        frame[name] = col.fillna(0).astype("int64") if MEASURES[name].agg in INTEGRAL else col
     for r in ratios:
         num, den = frame[RATIOS[r].numerator], frame[RATIOS[r].denominator]
         frame[r] = (num / den.where(den > 0)).astype(float)

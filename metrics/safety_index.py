@@ -1,40 +1,22 @@
 """平安指数 (SPEC §5): indicators scored with the efficacy coefficient, weighted, graded.
 
-The model (which indicators, weights, excellent/floor values, grade bands) comes from config.toml;
-the indicator values are ratios of measures that the metrics layer aggregates in SQL.
+The model (which indicators, weights, excellent/floor values, grade bands) comes from config.toml.
+Each indicator is a declared metric (metrics/definitions.py: a ratio or a derived rate), computed
+from the measures the metrics layer aggregates in SQL.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from data_access.errors import ConfigError
-from metrics.stats import rate
+from metrics.definitions import LABELS, METRICS, Derived, Ratio, inputs_of, value_of
 
 
-def _security_rate(r: Mapping, days: int):
-    """Public-security and fire cases per 10,000 residents per 30 days."""
-    if not r["population"] or not days:
-        return None
-    return r["security_n"] / r["population"] * 10_000 * 30 / days
-
-
-def _coverage(r: Mapping, days: int):
-    cov = rate(r["visited"], r["households"])
-    return None if cov is None else min(1.0, cov)
-
-
-# Indicator key → (measures it needs, value from an aggregated row and the period length in days)
-INDICATOR_VALUES: dict[str, tuple[tuple[str, ...], Callable[[Mapping, int], Any]]] = {
-    "security_rate": (("security_n", "population"), _security_rate),
-    "dispute_grid_rate": (("dispute_grid", "dispute_closed"), lambda r, d: rate(r["dispute_grid"], r["dispute_closed"])),
-    "hazard_on_time_rate": (("hazard_on_time_n", "hazard_due_n"),
-                            lambda r, d: rate(r["hazard_on_time_n"], r["hazard_due_n"])),
-    "on_time_rate": (("on_time_n", "due_n"), lambda r, d: rate(r["on_time_n"], r["due_n"])),
-    "satisfaction_rate": (("satisfied_n", "satisfaction_n"), lambda r, d: rate(r["satisfied_n"], r["satisfaction_n"])),
-    "visit_coverage": (("visited", "households"), _coverage),
-}
+def indicator_metrics() -> dict[str, str]:
+    """What an indicator may measure: any declared ratio or derived metric but the index itself."""
+    return {n: m.label for n, m in METRICS.items() if isinstance(m, (Ratio, Derived)) and n != "safety_index"}
 
 
 @dataclass(frozen=True)
@@ -58,14 +40,14 @@ class Grade:
     color: str
 
 
-DEFAULT_INDICATORS = (
-    Indicator("security_rate", "治安警情率", "lower", 0.30, 2, 20),
-    Indicator("dispute_grid_rate", "矛盾纠纷网格化解率", "higher", 0.15, 0.90, 0.50),
-    Indicator("hazard_on_time_rate", "安全隐患按期整改率", "higher", 0.15, 0.98, 0.70),
-    Indicator("on_time_rate", "事件按期结案率", "higher", 0.15, 0.98, 0.70),
-    Indicator("satisfaction_rate", "群众满意率", "higher", 0.15, 0.98, 0.80),
-    Indicator("visit_coverage", "巡查走访覆盖率", "higher", 0.10, 1.00, 0.30),
-)
+DEFAULT_INDICATORS = tuple(Indicator(key, LABELS[key], *rest) for key, *rest in (
+    ("security_rate", "lower", 0.30, 2, 20),
+    ("dispute_grid_rate", "higher", 0.15, 0.90, 0.50),
+    ("hazard_on_time_rate", "higher", 0.15, 0.98, 0.70),
+    ("on_time_rate", "higher", 0.15, 0.98, 0.70),
+    ("satisfaction_rate", "higher", 0.15, 0.98, 0.80),
+    ("visit_coverage", "higher", 0.10, 1.00, 0.30),
+))
 DEFAULT_GRADES = (Grade(90, "平安", "#2e7d32"), Grade(80, "基本平安", "#f9a825"),
                   Grade(70, "关注", "#ef6c00"), Grade(-math.inf, "预警", "#c62828"))
 NO_DATA_COLOR = "#9e9e9e"
@@ -78,7 +60,7 @@ class SafetyModel:
 
     @property
     def measures(self) -> list[str]:
-        return list(dict.fromkeys(m for i in self.indicators for m in INDICATOR_VALUES[i.key][0]))
+        return list(dict.fromkeys(m for i in self.indicators for m in inputs_of(i.key)))
 
     def grade(self, index: float | None) -> Grade | None:
         if index is None:
@@ -89,7 +71,7 @@ class SafetyModel:
         """Index, grade and each indicator's value, score and contribution for one aggregated row."""
         parts = []
         for ind in self.indicators:
-            x = INDICATOR_VALUES[ind.key][1](row, days)
+            x = value_of(ind.key, row, days)
             x = None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
             parts.append({"key": ind.key, "name": ind.name, "value": x, "weight": ind.weight,
                           "score": None if x is None else ind.score(x)})
@@ -130,8 +112,9 @@ def _number(key: str, value) -> float:
 
 def _indicator(i: int, item: Mapping) -> Indicator:
     key = f"safety_index.indicators[{i}]"
-    if item.get("key") not in INDICATOR_VALUES:
-        raise ConfigError(f"{key}.key", "one of " + ", ".join(INDICATOR_VALUES), item.get("key"))
+    allowed = indicator_metrics()
+    if item.get("key") not in allowed:
+        raise ConfigError(f"{key}.key", "a declared rate: " + ", ".join(allowed), item.get("key"))
     if item.get("direction") not in ("higher", "lower"):
         raise ConfigError(f"{key}.direction", '"higher" or "lower"', item.get("direction"))
     weight, excellent, floor = (_number(f"{key}.{f}", item.get(f)) for f in ("weight", "excellent", "floor"))
@@ -140,7 +123,8 @@ def _indicator(i: int, item: Mapping) -> Indicator:
     if (item["direction"] == "higher") != (excellent > floor):
         raise ConfigError(f"{key}.excellent", "above floor when higher is better, below it when lower is better",
                           excellent)
-    return Indicator(item["key"], str(item.get("name", item["key"])), item["direction"], weight, excellent, floor)
+    name = str(item.get("name", allowed[item["key"]]))  # by default the metric's own label
+    return Indicator(item["key"], name, item["direction"], weight, excellent, floor)
 
 
 def _grade(i: int, item: Mapping) -> Grade:

@@ -18,30 +18,23 @@ from metrics.cases import case_select, finish_cases
 from metrics.definitions import MEASURES, Ctx
 from metrics.dialect import hour_of_day
 from metrics.labels import STATUS_NAMES, UNKNOWN_CATEGORY
+from metrics.period import Window
+from metrics.query import aggregate
 from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
 
 HOT_BY = ("grid", "category")
-COUNT_KEYS = ("reported", "closed", "overdue_open")
+# The wall's "today" figures: declared measures over today's window, under the wall's keys.
+TODAY = {"reported": "reported", "closed_in_p": "closed", "overdue_open": "overdue_open"}
 
 
 def _day_start(t: datetime) -> datetime:
     return datetime.combine(t.date(), datetime.min.time())
 
 
-def _window_counts(db: Database, ctx: Ctx, areas: sa.CTE, t: datetime) -> dict:
+def _window_counts(db: Database, focus, t: datetime) -> dict:
     """From 00:00 of t's day up to t: reported, closed (whenever reported), and 超期未结 at t."""
-    e = ctx.e.c
-    d0 = sa.bindparam("d0", type_=sa.DateTime)
-    reported = sa.and_(e.reported_at >= d0, e.reported_at <= ctx.asof)
-    closed = sa.and_(ctx.closed(), e.closed_at >= d0)
-    overdue = MEASURES["overdue_open"].where(ctx)  # the one definition of 超期未结
-    count = lambda cond: sa.func.sum(sa.case((cond, 1), else_=0))  # noqa: E731
-    stmt = (sa.select(count(reported).label("reported"), count(closed).label("closed"),
-                      count(overdue).label("overdue_open"))
-            .select_from(ctx.e)
-            .where(e.grid_id.in_(sa.select(areas.c.area_id)), sa.or_(reported, closed, overdue)))
-    row = db.query(stmt, {"asof": t, "d0": _day_start(t)}).iloc[0]
-    return {k: int(0 if pd.isna(row[k]) else row[k]) for k in COUNT_KEYS}
+    frame = aggregate(db, focus, Window(_day_start(t), t, inclusive_end=True), t, list(TODAY))
+    return {key: int(frame.iloc[0][measure]) for measure, key in TODAY.items()}
 
 
 def day_counts(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
@@ -49,10 +42,8 @@ def day_counts(db: Database, *, start: date, end: date, asof: datetime, scope: S
     """今日上报 (reported from 00:00 to T), 今日结案 (closed from 00:00 to T, whenever reported) and
     超期未结 at T; under `previous` the same for yesterday up to the same clock time (T − 1 day)."""
     tree, focus = focus_for(db, tree, scope, area_code)
-    ctx = Ctx(db.schema)
-    areas = scoped_areas(db, focus)
-    out = _window_counts(db, ctx, areas, asof)
-    out["previous"] = _window_counts(db, ctx, areas, asof - timedelta(days=1))
+    out = _window_counts(db, focus, asof)
+    out["previous"] = _window_counts(db, focus, asof - timedelta(days=1))
     return out
 
 

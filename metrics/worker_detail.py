@@ -17,12 +17,13 @@ from data_access.db import Database
 from data_access.errors import ScopeDenied
 from metrics.cases import case_select, finish_cases
 from metrics.definitions import Ctx
-from metrics.dialect import period_start
 from metrics.period import Period
+from metrics.query import aggregate
 from metrics.privacy import mask_name
 from metrics.scope import AreaTree, Focus, Scope, focus_for, scoped_areas
 
-DAILY = ("visits", "visit_count", "patrols", "reports", "filed")
+DAILY = {"visited": "visits", "visits_n": "visit_count", "patrols_n": "patrols", "reported": "reports",
+         "filed": "filed"}  # declared measure → column of the daily table
 
 
 @dataclass(frozen=True)
@@ -73,29 +74,11 @@ def _worker(db: Database, focus: Focus, worker_id: int) -> dict:
 
 
 def _daily(db: Database, allowed: Focus, period: Period, params: dict) -> pd.DataFrame:
-    p, e = db.schema.table("patrols"), db.schema.table("events")
-    areas = scoped_areas(db, allowed, name="allowed_areas")
-    visit, patrol = (db.schema.value("patrols", "kind", k) for k in ("visit", "patrol"))
-    rejected = db.schema.value("events", "status", "rejected")
-    p_day, e_day = period_start("day", p.c.started_at), period_start("day", e.c.reported_at)
-    field_work = (sa.select(p_day.label("day"),
-                            sa.func.sum(sa.case((p.c.kind == visit, p.c.households_visited), else_=0)).label("visits"),
-                            sa.func.sum(sa.case((p.c.kind == visit, 1), else_=0)).label("visit_count"),
-                            sa.func.sum(sa.case((p.c.kind == patrol, 1), else_=0)).label("patrols"))
-                  .where(p.c.worker_id == sa.bindparam("worker_id"), p.c.grid_id.in_(sa.select(areas.c.area_id)),
-                         *_in_p(p.c.started_at))
-                  .group_by(p_day))
-    reports = (sa.select(e_day.label("day"), sa.func.count().label("reports"),
-                         sa.func.sum(sa.case((e.c.status != rejected, 1), else_=0)).label("filed"))
-               .where(e.c.reporter_worker_id == sa.bindparam("worker_id"), e.c.grid_id.in_(sa.select(areas.c.area_id)),
-                      *_in_p(e.c.reported_at))
-               .group_by(e_day))
-    days = pd.DataFrame({"day": [period.start + timedelta(days=i) for i in range(period.days)]})
-    for stmt in (field_work, reports):
-        part = db.query(stmt, params)
-        part["day"] = [d.date() if isinstance(d, datetime) else d for d in part["day"]]
-        days = days.merge(part, on="day", how="left")
-    for col in DAILY:
-        days[col] = pd.to_numeric(days[col].astype(object), errors="coerce").fillna(0).astype("int64")
-    days["day"] = pd.to_datetime(days["day"])
+    """The worker's declared measures per day of the period, every day present (0 where nothing)."""
+    got = aggregate(db, allowed, period, params["asof"], list(DAILY), grain="day", only={"worker": params["worker_id"]})
+    got = got.rename(columns={"period_start": "day", **DAILY})
+    days = pd.DataFrame({"day": pd.to_datetime([period.start + timedelta(days=i) for i in range(period.days)])})
+    days = days.merge(got[["day", *DAILY.values()]], on="day", how="left")
+    for col in DAILY.values():
+        days[col] = days[col].fillna(0).astype("int64")
     return days

@@ -24,6 +24,7 @@ COMPONENTS = {  # component → what it measures (each scaled to 0–1 before we
     "grid_satisfaction": "所在网格群众满意率",
 }
 GRADES = ((90, "A"), (75, "B"), (60, "C"), (40, "D"), (-np.inf, "E"))
+OWN_WORK = {"reported": "reported", "filed": "filed", "visited": "visits", "patrol_days": "patrol_days"}  # measure → column
 
 
 @dataclass(frozen=True)
@@ -65,34 +66,23 @@ def grade(score: float | None) -> str | None:
     return next(g for minimum, g in GRADES if score >= minimum)
 
 
-def _per_worker(db: Database, focus, period: Period) -> pd.DataFrame:
-    """Workers of the area with their own reports and field work, aggregated in SQL."""
-    w, e, p = (db.schema.table(t) for t in ("workers", "events", "patrols"))
+def _per_worker(db: Database, focus, period: Period, asof: datetime) -> pd.DataFrame:
+    """Workers of the area with their own reports and field work (the declared measures, grouped by
+    worker in SQL)."""
+    w = db.schema.table("workers")
     areas = scoped_areas(db, focus)
+    stmt = (sa.select(w.c.id.label("worker_id"), w.c.area_id.label("area_id"), w.c.name.label("name"),
+                      w.c.role.label("role"), w.c.employment.label("employment"), w.c.active.label("active"))
+            .select_from(w.join(areas, w.c.area_id == areas.c.area_id)))
+    frame = db.query(stmt)
     # A worker's reports and field work count wherever they happened inside the user's scope, so the
     # numbers do not change with the drill level; rows of unknown grids or outside the scope never count.
-    allowed = scoped_areas(db, Focus(focus.scope_roots, focus.scope_roots), name="allowed_areas")
-    in_p = lambda ts: sa.and_(ts >= sa.bindparam("p_start", type_=sa.DateTime), ts < sa.bindparam("p_end", type_=sa.DateTime))
-    rejected = db.schema.value("events", "status", "rejected")
-    reports = (sa.select(e.c.reporter_worker_id.label("wid"), sa.func.count().label("reported"),
-                         sa.func.sum(sa.case((e.c.status != rejected, 1), else_=0)).label("filed"))
-               .join(allowed, e.c.grid_id == allowed.c.area_id)
-               .where(in_p(e.c.reported_at)).group_by(e.c.reporter_worker_id).subquery("reports"))
-    visit = db.schema.value("patrols", "kind", "visit")
-    field_work = (sa.select(p.c.worker_id.label("wid"),
-                            sa.func.sum(sa.case((p.c.kind == visit, p.c.households_visited), else_=0)).label("visits"),
-                            sa.func.count(sa.distinct(sa.cast(p.c.started_at, sa.Date))).label("patrol_days"))
-                  .join(allowed, p.c.grid_id == allowed.c.area_id)
-                  .where(in_p(p.c.started_at)).group_by(p.c.worker_id).subquery("field_work"))
-    stmt = (sa.select(w.c.id.label("worker_id"), w.c.area_id.label("area_id"), w.c.name.label("name"),
-                      w.c.role.label("role"), w.c.employment.label("employment"), w.c.active.label("active"),
-                      reports.c.reported, reports.c.filed, field_work.c.visits, field_work.c.patrol_days)
-            .select_from(w.join(areas, w.c.area_id == areas.c.area_id)
-                         .outerjoin(reports, reports.c.wid == w.c.id)
-                         .outerjoin(field_work, field_work.c.wid == w.c.id)))
-    frame = db.query(stmt, {"p_start": period.start_dt, "p_end": period.end_dt})
-    for col in ("reported", "filed", "visits", "patrol_days"):
-        frame[col] = pd.to_numeric(frame[col].astype(object), errors="coerce").fillna(0).astype("int64")
+    allowed = Focus(focus.scope_roots, focus.scope_roots)
+    work = aggregate(db, allowed, period, asof, list(OWN_WORK), by="worker")
+    work = work.dropna(subset=["key"]).astype({"key": "int64"}).rename(columns={"key": "worker_id", **OWN_WORK})
+    frame = frame.merge(work.drop(columns=["group_id"]), on="worker_id", how="left")
+    for col in OWN_WORK.values():
+        frame[col] = frame[col].fillna(0).astype("int64")
     for col, table in (("role", "workers"), ("employment", "workers")):
         frame[col] = [db.schema.map.canonical_value(table, col, v) for v in frame[col]]
     return frame
@@ -105,7 +95,7 @@ def worker_table(db: Database, *, start, end, asof: datetime, scope: Scope, area
     tree = tree or AreaTree.load(db)
     focus = resolve(tree, scope, area_code)
     period = Period(start, end)
-    frame = _per_worker(db, focus, period)
+    frame = _per_worker(db, focus, period, asof)
     if frame.empty:
         return frame
     area_ids = sorted(int(a) for a in frame["area_id"].unique())

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mysql, postgresql
 from duckdb_engine import Dialect as DuckDBDialect
 
-from metrics.dialect import distribution_select, hours_between, iso_weekday, period_start
+from metrics.dialect import hours_between, iso_weekday, period_start, ranked_percentiles
 
 t = sa.table("events", sa.column("reported_at"), sa.column("closed_at"), sa.column("g"))
 DIALECTS = {"duckdb": DuckDBDialect(), "postgresql": postgresql.dialect(), "mysql": mysql.dialect()}
@@ -40,13 +40,14 @@ def test_weekday_is_iso_everywhere():
 
 
 def test_percentiles_native_where_the_engine_has_them():
-    stmt = distribution_select("postgresql", t.c.closed_at, [t.c.g], sa.true(), t, "n", "mean", {"p50": 0.5})
+    # a percentile is a declared aggregate (metrics.definitions), compiled inline where the engine has one
+    stmt = sa.select(t.c.g, sa.func.percentile_cont(0.5).within_group(t.c.closed_at)).group_by(t.c.g)
     text = str(stmt.compile(dialect=DIALECTS["postgresql"]))
     assert "percentile_cont" in text and "WITHIN GROUP (ORDER BY events.closed_at)" in text
 
 
 def test_percentiles_by_window_interpolation_on_mysql():
-    stmt = distribution_select("mysql", t.c.closed_at, [t.c.g], sa.true(), t, "n", "mean", {"p50": 0.5})
+    stmt = ranked_percentiles(t.c.closed_at, [t.c.g], sa.true(), t, {"p50": 0.5})
     text = str(stmt.compile(dialect=DIALECTS["mysql"]))
     assert "percentile_cont" not in text.lower()
     assert "row_number() OVER (PARTITION BY events.g ORDER BY events.closed_at)" in text

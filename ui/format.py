@@ -1,33 +1,8 @@
 """Number formatting for cards, tables and captions (pure; "无数据" for missing values)."""
 from __future__ import annotations
 
-import math
-
 from metrics import stats
-
-NO_DATA = "无数据"
-
-
-def missing(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
-
-
-def count(v) -> str:
-    return NO_DATA if missing(v) else f"{int(v):,}"
-
-
-def pct(v, digits: int = 1) -> str:
-    return NO_DATA if missing(v) else f"{v * 100:.{digits}f}%"
-
-
-def hours(v) -> str:
-    if missing(v):
-        return NO_DATA
-    return f"{v:.1f} 小时" if v < 72 else f"{v / 24:.1f} 天"
-
-
-def index(v) -> str:
-    return NO_DATA if missing(v) else f"{v:.1f}"
+from metrics.formats import NO_DATA, count, hours, index, missing, pct  # noqa: F401 — the pages' formats
 
 
 def delta(current, previous, kind: str) -> str | None:

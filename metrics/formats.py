@@ -1,0 +1,39 @@
+"""How a metric's value is written, by its declared kind (the one place: cards, wall tiles, the
+weekly narrative, exports and the command line all format through here). "无数据" for no value."""
+from __future__ import annotations
+
+import math
+
+NO_DATA = "无数据"
+KINDS = ("count", "rate", "hours", "index")
+CHANGE = {"count": "pct", "rate": "pp", "hours": "pct", "index": "points"}  # how a change is expressed
+UNITS = {"count": "件", "rate": "%", "hours": "小时", "index": "分"}
+
+
+def missing(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def count(v) -> str:
+    return NO_DATA if missing(v) else f"{int(v):,}"
+
+
+def pct(v, digits: int = 1) -> str:
+    return NO_DATA if missing(v) else f"{v * 100:.{digits}f}%"
+
+
+def hours(v) -> str:
+    if missing(v):
+        return NO_DATA
+    return f"{v:.1f} 小时" if v < 72 else f"{v / 24:.1f} 天"
+
+
+def index(v) -> str:
+    return NO_DATA if missing(v) else f"{v:.1f}"
+
+
+WRITERS = {"count": count, "rate": pct, "hours": hours, "index": index}
+
+
+def value(kind: str, v) -> str:
+    return WRITERS[kind](v)
