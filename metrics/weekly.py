@@ -20,8 +20,10 @@ from metrics.period import Period, week_of
 from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
 from metrics.scope import AreaTree, Focus, Scope, resolve
+from metrics.definitions import LABELS, METRICS
+from metrics.formats import count as fmt_count, index as fmt_index, pct as fmt_pct, value as fmt_value
 from metrics.stats import change
-from metrics.summary import area_metrics, comparison_periods, summarize
+from metrics.summary import KPI_ROW, area_metrics, comparison_periods, summarize
 
 STREET_N, GRID_N = 3, 10  # places on each red and black list
 MIN_DUE = 3  # an area enters the on-time lists with at least this many due cases (the rate's denominator)
@@ -31,18 +33,7 @@ LISTS = {  # key → (metric, which end of the ranking, title)
     "on_time_red": ("on_time_rate", "top", "红榜·按期结案率最高"),
     "on_time_black": ("on_time_rate", "bottom", "黑榜·按期结案率最低"),
 }
-# The KPIs of the review (SPEC §4), each with how it is shown and how its change is expressed.
-KPIS = (  # key, label, kind: count (change in %), rate (change in pp), hours (%), index (points)
-    ("reported", "上报数", "count"),
-    ("filed", "立案数", "count"),
-    ("closure_rate", "结案率", "rate"),
-    ("on_time_rate", "按期结案率", "rate"),
-    ("overdue_open", "超期未结", "count"),
-    ("mean_hours", "平均办结时长", "hours"),
-    ("median_hours", "办结时长中位数", "hours"),
-    ("satisfaction_rate", "群众满意率", "rate"),
-    ("safety_index", "平安指数", "index"),
-)
+KPIS = KPI_ROW  # the review's KPIs: declared metrics (label, kind, direction in metrics.definitions)
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -301,28 +292,6 @@ def weekly_review(db: Database, *, week: Period, asof: datetime, scope: Scope, a
 
 # ---- numbers as words (the narrative's only source of digits) ----
 
-def fmt_count(v) -> str:
-    return "无数据" if v is None else f"{int(v):,}"
-
-
-def fmt_pct(v) -> str:
-    return "无数据" if v is None else f"{v * 100:.1f}%"
-
-
-def fmt_index(v) -> str:
-    return "无数据" if v is None else f"{v:.1f}"
-
-
-def fmt_hours(v) -> str:
-    if v is None:
-        return "无数据"
-    return f"{v:.1f} 小时" if v < 72 else f"{v / 24:.1f} 天"
-
-
-def fmt_value(kind: str, v) -> str:
-    return {"count": fmt_count, "rate": fmt_pct, "hours": fmt_hours, "index": fmt_index}[kind](v)
-
-
 def kpi_change(kind: str, current, previous) -> float | None:
     """Counts and hours change in %, rates in percentage points, the index in points."""
     if kind == "index":
@@ -341,8 +310,8 @@ def change_words(kind: str, value: float | None, label: str) -> str:
     return f"{label}{'上升' if value > 0 else '下降'} {shown}{unit}"
 
 
-def _kpi(review: WeeklyReview, key: str, kind: str, label: str) -> str:
-    k = review.kpis
+def _kpi(review: WeeklyReview, key: str) -> str:
+    k, kind, label = review.kpis, METRICS[key].kind, METRICS[key].label
     cur = k[key]
     if cur is None:
         return f"{label}无数据"
@@ -362,20 +331,19 @@ def narrative(review: WeeklyReview) -> list[str]:
     reported = (f"本周（{review.label}，{review.period_text}）{area}上报事件 {fmt_count(k['reported'])} 件，"
                 f"{change_words('count', kpi_change('count', k['reported'], k['previous']['reported']), '环比')}，"
                 f"{change_words('count', kpi_change('count', k['reported'], k['last_year']['reported']), '同比')}；"
-                f"立案 {fmt_count(k['filed'])} 件，超期未结 {fmt_count(k['overdue_open'])} 件。")
+                f"立案 {fmt_count(k['filed'])} 件，{LABELS['overdue_open']} {fmt_count(k['overdue_open'])} 件。")
     out.append(reported)
-    out.append("；".join([_kpi(review, "closure_rate", "rate", "结案率"),
-                         _kpi(review, "on_time_rate", "rate", "按期结案率")]) + "。")
+    out.append("；".join([_kpi(review, "closure_rate"), _kpi(review, "on_time_rate")]) + "。")
     if k["satisfaction_rate"] is None:
         out.append("本周没有有效的群众满意度评价。")
     else:
-        out.append(_kpi(review, "satisfaction_rate", "rate", "群众满意率")
+        out.append(_kpi(review, "satisfaction_rate")
                    + f"（有效评价 {fmt_count(k['satisfaction_n'])} 条）。")
     if k["safety_index"] is None:
-        out.append("平安指数本周无数据。")
+        out.append(f"{LABELS['safety_index']}本周无数据。")
     else:
         prev, ly = k["previous"], k["last_year"]
-        text = (f"平安指数 {fmt_index(k['safety_index'])}（{k['safety_grade']}），"
+        text = (f"{LABELS['safety_index']} {fmt_index(k['safety_index'])}（{k['safety_grade']}），"
                 f"{change_words('index', kpi_change('index', k['safety_index'], prev['safety_index']), '较上周')}，"
                 f"{change_words('index', kpi_change('index', k['safety_index'], ly['safety_index']), '较去年同期')}")
         if prev["safety_grade"] and prev["safety_grade"] != k["safety_grade"]:

@@ -13,9 +13,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from metrics.definitions import METRICS
 from metrics.scope import LEVEL_NAMES
-from metrics.weekly import KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, fmt_count, fmt_index, fmt_pct, fmt_value, \
-    kpi_change, narrative
+from metrics.formats import count as fmt_count, index as fmt_index, pct as fmt_pct, value as fmt_value
+from metrics.weekly import KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, kpi_change, narrative
 from reports.tables import signed
 
 FONT_LATIN, FONT_CJK = "Arial", "Microsoft YaHei"
@@ -127,7 +128,8 @@ def to_docx(review: WeeklyReview, charts: list[tuple[str, bytes]]) -> bytes:
 
     doc.add_heading("二、核心指标", level=1)
     k, rows = review.kpis, []
-    for key, label, kind in KPIS:
+    for key in KPIS:
+        kind, label = METRICS[key].kind, METRICS[key].label
         cur, prev, ly = k[key], k["previous"][key], k["last_year"][key]
         rows.append([label, fmt_value(kind, cur), fmt_value(kind, prev), signed(kind, kpi_change(kind, cur, prev)),
                      fmt_value(kind, ly), signed(kind, kpi_change(kind, cur, ly))])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from metrics.scope import LEVEL_NAMES
+from metrics.definitions import METRICS
 from metrics.weekly import KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, kpi_change, narrative
 
 SHEETS = ("概况", "KPI", "街道红黑榜", "网格红黑榜", "等级下降", "文字摘要")
@@ -51,10 +52,10 @@ def overview(review: WeeklyReview) -> pd.DataFrame:
 
 def kpi_table(review: WeeklyReview) -> pd.DataFrame:
     k, rows = review.kpis, []
-    for key, label, kind in KPIS:
+    for key in KPIS:
+        kind = METRICS[key].kind
         cur, prev, ly = k[key], k["previous"][key], k["last_year"][key]
-        name = label + ("（小时）" if kind == "hours" else "")
-        rows.append({"指标": name, "本周": cur, "上周": prev,
+        rows.append({"指标": METRICS[key].heading, "本周": cur, "上周": prev,
                      "环比": signed(kind, kpi_change(kind, cur, prev)), "去年同期": ly,
                      "同比": signed(kind, kpi_change(kind, cur, ly)), "_kind": kind})
     rows.append({"指标": "平安等级", "本周": k["safety_grade"] or "无数据",

@@ -7,8 +7,11 @@ from typing import Callable
 
 import streamlit as st
 
+from metrics.definitions import METRICS
+from metrics.formats import CHANGE, WRITERS
 from metrics.period import Period
 from metrics.scope import LEVEL_NAMES
+from metrics.summary import KPI_ROW
 from ui import format as fmt
 from ui.context import AppContext
 from ui.state import PRESETS, View, drill, write_view
@@ -55,18 +58,20 @@ class Kpi:
     help: str
 
 
-KPIS = [
-    Kpi("reported", "上报数", fmt.count, "pct", "none", "周期内上报的事件数"),
-    Kpi("filed", "立案数", fmt.count, "pct", "none", "上报且未被驳回的事件数"),
-    Kpi("closure_rate", "结案率", fmt.pct, "pp", "up", "周期内立案事件中截至统计时点已结案的比例"),
-    Kpi("on_time_rate", "按期结案率", fmt.pct, "pp", "up", "按期结案数 / 已到期或已结案的立案事件数（无期限的不计）"),
-    Kpi("overdue_open", "超期未结", fmt.count, "pct", "down", "统计时点未结案且已超过办理期限的事件，不论立案日期"),
-    Kpi("mean_hours", "平均办结时长", fmt.hours, "pct", "down", "周期内立案并已结案事件的上报至结案时长"),
-    Kpi("median_hours", "办结时长中位数", fmt.hours, "pct", "down", "同上，中位数"),
-    Kpi("satisfaction_rate", "群众满意率", fmt.pct, "pp", "up", "（满意 + 基本满意）/ 有效评价数，附 95% 置信区间"),
-    Kpi("safety_index", "平安指数", fmt.index, "points", "up", "按 config.toml 中的平安指数模型计算，0–100"),
-]
-DELTA_COLOR = {"up": "normal", "down": "inverse", "none": "off"}
+def kpi(name: str) -> Kpi:
+    """A card for a declared metric: its label, format, change style, good direction and help."""
+    m = METRICS[name]
+    return Kpi(name, m.label, WRITERS[m.kind], CHANGE[m.kind], m.better, m.help)
+
+
+KPIS = [kpi(name) for name in KPI_ROW]
+
+
+def kpi_rows(cards: list[Kpi], data: dict, per_row: int) -> None:
+    """Cards in rows of `per_row` columns; every card gets its column (a short last row stays short)."""
+    for i in range(0, len(cards), per_row):
+        for card, col in zip(cards[i:i + per_row], st.columns(per_row), strict=False):
+            kpi_card(card, data, col)
 
 
 def kpi_card(kpi: Kpi, data: dict, container) -> None:
@@ -79,7 +84,7 @@ def kpi_card(kpi: Kpi, data: dict, container) -> None:
         value = f"{value} {data['safety_grade']}"
     box = container.container(border=True)
     flat = fmt.unchanged(mom)  # +0.0pp: no green arrow for a change that rounds away
-    box.metric(kpi.label, value, delta=mom, delta_color="off" if flat else DELTA_COLOR[kpi.better],
+    box.metric(kpi.label, value, delta=mom, delta_color="off" if flat else fmt.DELTA_COLOR[kpi.better],
                delta_arrow="off" if flat else "auto", delta_description="环比" if mom else None, help=kpi.help)
     extra = f"同比 {yoy or fmt.NO_DATA}" + ("" if mom else f" · 环比 {fmt.NO_DATA}")
     if kpi.key == "satisfaction_rate" and data.get("satisfaction_n"):

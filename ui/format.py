@@ -5,6 +5,9 @@ from metrics import stats
 from metrics.formats import NO_DATA, count, hours, index, missing, pct  # noqa: F401 — the pages' formats
 
 
+DELTA_COLOR = {"up": "normal", "down": "inverse", "none": "off"}  # st.metric's delta_color per good direction
+
+
 def delta(current, previous, kind: str) -> str | None:
     """Change as text: 'pp' for rates (+1.2pp), 'pct' for counts (+3.4%), 'points' for the index (+2.1).
 

@@ -4,14 +4,12 @@ import streamlit as st
 
 from metrics import breakdowns, cases, events_extra
 from ui import format as fmt
-from ui.components import KPIS, Kpi, breadcrumb, caption, children_level, drill_from_chart, drill_from_table, kpi_card
+from ui.components import breadcrumb, caption, children_level, drill_from_chart, drill_from_table, kpi, kpi_rows
 from ui.context import current
 from ui.figures import events as charts
 
-CARDS = [k for k in KPIS if k.key in ("reported", "filed", "closure_rate", "on_time_rate", "overdue_open",
-                                      "median_hours")] + [
-    Kpi("p90_hours", "办结时长P90", fmt.hours, "pct", "down", "周期内立案并已结案事件的上报至结案时长，90% 分位数"),
-    Kpi("grid_resolved_rate", "网格内化解率", fmt.pct, "pp", "up", "已结案事件中在网格层级化解的比例（小事不出网格）")]
+CARDS = [kpi(name) for name in ("reported", "filed", "closure_rate", "on_time_rate", "overdue_open", "median_hours",
+                                 "p90_hours", "grid_resolved_rate")]
 PCT = {c: st.column_config.NumberColumn(format="%.1f%%") for c in ("结案率", "按期结案率", "网格内化解率")}
 
 ctx = current()
@@ -21,9 +19,7 @@ st.title(f"事件办结 · {ctx.area_name}")
 st.caption(ctx.caption())
 
 data = ctx.summary()
-for row in (CARDS[:4], CARDS[4:]):
-    for kpi, col in zip(row, st.columns(4)):
-        kpi_card(kpi, data, col)
+kpi_rows(CARDS, data, per_row=4)
 
 left, right = st.columns(2)
 with left:

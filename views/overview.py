@@ -3,7 +3,7 @@ import streamlit as st
 
 from ui.figures import overview as charts
 from ui.figures.common import GRAIN_NAMES, grain_for
-from ui.components import KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_card
+from ui.components import KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows
 from ui.context import current
 
 ctx = current()
@@ -14,9 +14,7 @@ st.caption(ctx.caption())
 data = ctx.summary()
 if not data["reported"] and not data["satisfaction_n"]:
     st.info("所选区域在该周期内没有上报事件，也没有满意度评价。可在左侧更换统计周期。")
-for row in (KPIS[:5], KPIS[5:]):
-    for kpi, col in zip(row, st.columns(5)):
-        kpi_card(kpi, data, col)
+kpi_rows(KPIS, data, per_row=5)
 if data["safety_missing"]:
     st.caption("平安指数未计入（无数据）的指标：" + "、".join(data["safety_missing"]))
 

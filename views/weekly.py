@@ -12,7 +12,7 @@ from reports import file_name, tables, to_docx, to_xlsx, weekly_charts
 from reports.charts import FontMissing, cjk_family
 from ui import format as fmt
 from ui.access import log_export
-from ui.components import KPIS, breadcrumb, kpi_card
+from ui.components import KPIS, breadcrumb, kpi_rows
 from ui.context import current
 from ui.figures.weekly import for_display, index_vs_last_week
 
@@ -66,9 +66,7 @@ st.caption(f"{scope_line} · 环比对比上周（{review.previous.label()}）�
 data = review.kpis
 if not data["reported"] and not data["satisfaction_n"]:
     st.info("所选区域在这一周没有上报事件，也没有满意度评价。")
-for row in (KPIS[:5], KPIS[5:]):
-    for kpi, col in zip(row, st.columns(5)):
-        kpi_card(kpi, data, col)
+kpi_rows(KPIS, data, per_row=5)
 
 st.subheader("本周概况")
 with st.container(border=True):

@@ -23,6 +23,8 @@ import pydeck as pdk
 
 from configuration.settings import MapSettings
 from metrics.period import Period, preset
+from metrics import formats
+from metrics.definitions import METRICS
 from ui import format as fmt
 from ui.figures import maps
 from ui.state import PRESETS, View, now_local
@@ -221,30 +223,31 @@ def _count_delta(cur, prev) -> str | None:
     return f"{int(cur) - int(prev):+,d}"
 
 
+TODAY_TILES = ("reported", "closed_in_p", "overdue_open")  # declared measures over today's window (metrics.wall)
+PERIOD_TILES = ("on_time_rate", "satisfaction_rate", "safety_index")
+TODAY_KEYS = {"closed_in_p": "closed"}  # metrics.wall.day_counts names 今日结案 "closed"
+
+
 def kpi_tiles(today: dict, summary: dict, period_name: str) -> list[Tile]:
     """今日上报 / 今日结案 / 超期未结 against the same time yesterday, and 按期结案率 / 群众满意率 /
-    平安指数 of the period against the previous period of equal length (环比)."""
+    平安指数 of the period against the previous period of equal length (环比). Labels, formats,
+    directions and help come from the metrics' declarations."""
     prev = today.get("previous", {})
     before = summary.get("previous", {})
-    tiles = [
-        Tile("reported", "今日上报", fmt.count(today.get("reported")), _count_delta(today.get("reported"),
-             prev.get("reported")), "off", "较昨日同时", "今日 0 时至数据截至时刻上报的事件"),
-        Tile("closed", "今日结案", fmt.count(today.get("closed")), _count_delta(today.get("closed"),
-             prev.get("closed")), "normal", "较昨日同时", "今日 0 时至数据截至时刻结案的事件（不论上报日期）"),
-        Tile("overdue_open", "超期未结", fmt.count(today.get("overdue_open")),
-             _count_delta(today.get("overdue_open"), prev.get("overdue_open")), "inverse", "较昨日同时",
-             "数据截至时刻未结案且已超过办理期限的事件，不论立案日期"),
-    ]
-    index = fmt.index(summary.get("safety_index"))
-    if summary.get("safety_grade"):
-        index = f"{index} {summary['safety_grade']}"
-    for key, label, render, kind in (("on_time_rate", "按期结案率", fmt.pct, "pp"),
-                                     ("satisfaction_rate", "群众满意率", fmt.pct, "pp"),
-                                     ("safety_index", "平安指数", None, "points")):
-        value = index if render is None else render(summary.get(key))
-        delta = fmt.delta(summary.get(key), before.get(key), kind)
-        tiles.append(Tile(key, f"{label}·{period_name}", value, delta, "normal", "环比" if delta else None,
-                          f"{period_name}内的{label}，与前一个等长周期相比"))
+    tiles = []
+    for name in TODAY_TILES:
+        m, key = METRICS[name], TODAY_KEYS.get(name, name)
+        label = m.label if name == "overdue_open" else f"今日{m.shortest}"  # 超期未结 is a state, not today's count
+        tiles.append(Tile(key, label, fmt.count(today.get(key)), _count_delta(today.get(key), prev.get(key)),
+                          fmt.DELTA_COLOR[m.better], "较昨日同时", m.help.replace("周期内", "今日 0 时至数据截至时刻")))
+    for key in PERIOD_TILES:
+        m = METRICS[key]
+        value = formats.value(m.kind, summary.get(key))
+        if key == "safety_index" and summary.get("safety_grade"):
+            value = f"{value} {summary['safety_grade']}"
+        delta = fmt.delta(summary.get(key), before.get(key), formats.CHANGE[m.kind])
+        tiles.append(Tile(key, f"{m.label}·{period_name}", value, delta, fmt.DELTA_COLOR[m.better],
+                          "环比" if delta else None, f"{period_name}内的{m.label}，与前一个等长周期相比"))
     return tiles
 
 
