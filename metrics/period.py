@@ -71,17 +71,20 @@ def quarter_of(d: date) -> Period:
     return Period(first, month_of(month_of(month_of(first).end).end).end)
 
 
-# Presets of SPEC/issue 2, relative to "today" in the configured time zone.
+# Period presets, by stable key (URLs and code pass the key; only the screen shows the label),
+# relative to "today" in the configured time zone.
 PRESETS = {
-    "本周": lambda t: Period(week_of(t).start, t + timedelta(days=1)),
-    "上周": lambda t: week_of(t - timedelta(days=7)),
-    "本月": lambda t: Period(t.replace(day=1), t + timedelta(days=1)),
-    "上月": lambda t: month_of(t.replace(day=1) - timedelta(days=1)),
-    "近30天": lambda t: Period(t - timedelta(days=29), t + timedelta(days=1)),
-    "本季度": lambda t: Period(quarter_of(t).start, t + timedelta(days=1)),
-    "本年": lambda t: Period(date(t.year, 1, 1), t + timedelta(days=1)),
+    "this_week": lambda t: Period(week_of(t).start, t + timedelta(days=1)),
+    "last_week": lambda t: week_of(t - timedelta(days=7)),
+    "this_month": lambda t: Period(t.replace(day=1), t + timedelta(days=1)),
+    "last_month": lambda t: month_of(t.replace(day=1) - timedelta(days=1)),
+    "last_30d": lambda t: Period(t - timedelta(days=29), t + timedelta(days=1)),
+    "this_quarter": lambda t: Period(quarter_of(t).start, t + timedelta(days=1)),
+    "this_year": lambda t: Period(date(t.year, 1, 1), t + timedelta(days=1)),
 }
+PRESET_LABELS = {"this_week": "本周", "last_week": "上周", "this_month": "本月", "last_month": "上月",
+                 "last_30d": "近30天", "this_quarter": "本季度", "this_year": "本年"}
 
 
-def preset(name: str, today: date) -> Period:
-    return PRESETS[name](today)
+def preset(key: str, today: date) -> Period:
+    return PRESETS[key](today)

@@ -290,6 +290,15 @@ def weekly_review(db: Database, *, week: Period, asof: datetime, scope: Scope, a
         daily=_daily(db, focus, [(week, asof), (prev, prev_asof), (ly, ly_asof)]))
 
 
+def review_of_week(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,
+                   area_code: str | None = None, tree: AreaTree | None = None, week_start: date,
+                   model: SafetyModel | None = None) -> WeeklyReview:
+    """`weekly_review` in the calling convention of the other metrics functions, for the page's
+    cached calls; `start`/`end` (the sidebar's period) are not used: the week replaces them."""
+    return weekly_review(db, week=week_of(week_start), asof=asof, scope=scope, area_code=area_code, tree=tree,
+                         model=model)
+
+
 # ---- numbers as words (the narrative's only source of digits) ----
 
 def kpi_change(kind: str, current, previous) -> float | None:

@@ -40,9 +40,9 @@ def test_comparison_periods():
 
 def test_presets_relative_to_today():
     today = date(2026, 11, 21)  # a Saturday
-    assert preset("上周", today) == Period(date(2026, 11, 9), date(2026, 11, 16))
-    assert preset("本周", today) == Period(date(2026, 11, 16), date(2026, 11, 22))
-    assert preset("上月", today) == Period(date(2026, 10, 1), date(2026, 11, 1))
-    assert preset("近30天", today) == Period(date(2026, 10, 23), date(2026, 11, 22))
-    assert preset("本季度", today) == Period(date(2026, 10, 1), date(2026, 11, 22))
-    assert preset("本年", today).start == date(2026, 1, 1)
+    assert preset("last_week", today) == Period(date(2026, 11, 9), date(2026, 11, 16))
+    assert preset("this_week", today) == Period(date(2026, 11, 16), date(2026, 11, 22))
+    assert preset("last_month", today) == Period(date(2026, 10, 1), date(2026, 11, 1))
+    assert preset("last_30d", today) == Period(date(2026, 10, 23), date(2026, 11, 22))
+    assert preset("this_quarter", today) == Period(date(2026, 10, 1), date(2026, 11, 22))
+    assert preset("this_year", today).start == date(2026, 1, 1)

@@ -29,7 +29,7 @@ def period_picker(view: View) -> View:
             period = Period(picked[0], picked[1] + timedelta(days=1))
     elif key != view.preset:
         from metrics.period import preset
-        period = preset(PRESETS[key], view.asof.date())
+        period = preset(key, view.asof.date())
     new = View(view.area_code, period, key, view.asof, view.pinned)
     write_view(new)
     return new

@@ -30,9 +30,24 @@ def get_database(url: str, _settings: Settings) -> Database:
     return Database.connect(url, _settings.schema)
 
 
-@st.cache_data(show_spinner=False, ttl=300, max_entries=8)
-def _tree(url: str, _db: Database) -> AreaTree:
+def _load_tree(url: str, _db: Database) -> AreaTree:
     return AreaTree.load(_db)
+
+
+def _compute(name, url, scope, area_code, start, end, asof, kwargs, _fn, _ctx: "AppContext"):
+    return _fn(_ctx.db, start=start, end=end, asof=asof, scope=scope, area_code=area_code, tree=_ctx.tree,
+               **dict(kwargs))
+
+
+@st.cache_resource(show_spinner=False)
+def figure_caches(ttl_seconds: int) -> tuple:
+    """The area tree's and the figures' caches, kept `refresh.cache_seconds` (a figure is computed
+    once per view for every session in that time). Made once per server and time to live."""
+    return (st.cache_data(show_spinner=False, ttl=ttl_seconds, max_entries=8)(_load_tree),
+            st.cache_data(show_spinner=False, ttl=ttl_seconds, max_entries=512)(_compute))
+
+
+CACHED_PACKAGES = ("metrics.", "reports.")  # a page's own function (module __main__) would share keys across pages
 
 
 @dataclass(frozen=True)
@@ -106,11 +121,14 @@ class AppContext:
         Every metrics function takes (db, *, start, end, asof, scope, area_code, tree, ...); extra
         keyword arguments (a grain, a model, a filter) become part of the cache key. While the database
         is down, the last good result of the same call (any as-of time) stands in, marked stale."""
+        if not fn.__module__.startswith(CACHED_PACKAGES):
+            raise ValueError(f"{fn.__module__}.{fn.__qualname__}: figures come from the metrics or reports layer")
         v = self.view
         name, url, kw = f"{fn.__module__}.{fn.__qualname__}", str(self.db.engine.url), tuple(sorted(kwargs.items()))
+        cached = figure_caches(self.settings.cache_seconds)[1]
         return resilience.guard(
-            lambda: _cached(name, url, self.scope, v.area_code, v.period.start, v.period.end, v.asof, kw,
-                            _fn=fn, _ctx=self),
+            lambda: cached(name, url, self.scope, v.area_code, v.period.start, v.period.end, v.asof, kw,
+                           _fn=fn, _ctx=self),
             url=url, view=self._view_key(), call=(name, kw), asof=v.asof)
 
     def summary(self) -> dict:
@@ -125,14 +143,10 @@ class AppContext:
 
 def build_context(settings: Settings, db: Database, user: User, view: View, unmasked: bool = False) -> AppContext:
     url = str(db.engine.url)
-    tree = resilience.guard(lambda: _tree(url, db), url=url, view=(url,), call=("areas",), asof=view.asof, mark=False)
+    load_tree = figure_caches(settings.cache_seconds)[0]
+    tree = resilience.guard(lambda: load_tree(url, db), url=url, view=(url,), call=("areas",), asof=view.asof,
+                            mark=False)
     return AppContext(settings, db, tree, user, view, resolve(tree, user.scope(), view.area_code), unmasked)
-
-
-@st.cache_data(show_spinner=False, ttl=300, max_entries=512)
-def _cached(name, url, scope, area_code, start, end, asof, kwargs, _fn, _ctx: AppContext):
-    return _fn(_ctx.db, start=start, end=end, asof=asof, scope=scope, area_code=area_code, tree=_ctx.tree,
-               **dict(kwargs))
 
 
 def current() -> AppContext:

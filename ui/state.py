@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from metrics.period import Period, preset
+from metrics.period import PRESET_LABELS, Period, preset, week_of
+from metrics.weekly import last_full_week, parse_week, week_label
+from ui.format import md_escape
 
-PRESETS = {"this_week": "本周", "last_week": "上周", "this_month": "本月", "last_month": "上月",
-           "last_30d": "近30天", "this_quarter": "本季度", "this_year": "本年", "custom": "自定义"}
+PRESETS = {**PRESET_LABELS, "custom": "自定义"}  # key → label of the period picker
 DEFAULT_PRESET = "last_30d"
 VIEW_KEYS = {"period", "area", "from", "to", "asof"}
 # Parameters one page owns (周报's ?week=2026-W10, 网格员绩效's ?worker=): write_view keeps them in
@@ -68,7 +69,7 @@ def read_view(tz, step_seconds: int) -> View:
         period = Period(start, end) if start and end and end > start else None
     if period is None:
         key = DEFAULT_PRESET if key == "custom" else key
-        period = preset(PRESETS[key], today)
+        period = preset(key, today)
     area = qp.get("area") or None
     return View(area, period, key, asof, pinned is not None)
 
@@ -94,3 +95,37 @@ def drill(area_code: str | None) -> None:
     elif "area" in st.query_params:
         del st.query_params["area"]
     st.rerun()
+
+
+# ---- page-owned parameters ----
+
+def week_from_url(today: date, weeks_back: int) -> tuple[Period, list[Period], str | None]:
+    """周报's week: ?week= if it names a week that has begun, else the last full week (with a notice,
+    Markdown-escaped: the URL's text is never markup). Also the weeks its picker offers, newest first."""
+    latest = last_full_week(today)
+    weeks = [week_of(latest.start - timedelta(days=7 * i)) for i in range(weeks_back)]
+    asked, notice = st.query_params.get("week"), None
+    try:
+        week = parse_week(asked) if asked else latest
+        if week.start > today:
+            raise ValueError(f"周次 {asked} 尚未开始")
+    except ValueError as exc:
+        notice, week = md_escape(f"{exc}；已改为显示上一个完整周。"), latest
+    if week not in weeks:
+        weeks = sorted({*weeks, week}, key=lambda p: p.start, reverse=True)
+    return week, weeks, notice
+
+
+def week_to_url(week: Period) -> None:
+    """A copied link reopens this week."""
+    if st.query_params.get("week") != week_label(week):
+        st.query_params["week"] = week_label(week)
+
+
+def worker_to_url(worker_id: int | None) -> None:
+    """网格员绩效's open record: a copied link reopens this worker (no record: no parameter)."""
+    if str(worker_id or "") != st.query_params.get("worker", ""):
+        if worker_id is None:
+            del st.query_params["worker"]
+        else:
+            st.query_params["worker"] = str(worker_id)

@@ -1,12 +1,9 @@
 """周报: one week against the week before and the same week last year — KPIs, red/black lists of
 streets and grids with the indicator that moved most, the areas that fell a grade, a generated
 narrative, and the workbook and document to download (SPEC §8). The week is in the URL (?week=)."""
-from datetime import timedelta
-
 import streamlit as st
 
 from metrics import weekly
-from metrics.period import week_of
 from metrics.scope import LEVEL_NAMES
 from reports import file_name, tables, to_docx, to_xlsx, weekly_charts
 from reports.charts import FontMissing, cjk_family
@@ -15,6 +12,7 @@ from ui.access import log_export
 from ui.components import KPIS, breadcrumb, kpi_rows
 from ui.context import current
 from ui.figures.weekly import for_display, index_vs_last_week
+from ui.state import week_from_url, week_to_url
 
 WEEKS_BACK = 104  # weeks offered in the picker, besides one named by the URL
 NUMBER = {"平安指数": st.column_config.NumberColumn(format="%.1f"),
@@ -29,35 +27,19 @@ COLUMNS = {  # the list columns shown per ranking (the workbook has them all)
 }
 
 
-def _review(db, *, start, end, asof, scope, area_code, tree, week_start, model):
-    """ctx.metric's calling convention (the sidebar period is not used: the week replaces it)."""
-    return weekly.weekly_review(db, week=week_of(week_start), asof=asof, scope=scope, area_code=area_code,
-                                tree=tree, model=model)
-
-
 ctx = current()
 breadcrumb(ctx)
 st.title(f"周报 · {ctx.area_name}")
 
-latest = weekly.last_full_week(ctx.view.asof.date())
-weeks = [week_of(latest.start - timedelta(days=7 * i)) for i in range(WEEKS_BACK)]
-asked = st.query_params.get("week")
-try:
-    week = weekly.parse_week(asked) if asked else latest
-    if week.start > ctx.view.asof.date():
-        raise ValueError(f"周次 {asked} 尚未开始")
-except ValueError as exc:
-    st.warning(f"{exc}；已改为显示上一个完整周。", icon=":material/event_busy:")
-    week = latest
-if week not in weeks:
-    weeks = sorted({*weeks, week}, key=lambda p: p.start, reverse=True)
+week, weeks, notice = week_from_url(ctx.view.asof.date(), WEEKS_BACK)
+if notice:
+    st.warning(notice, icon=":material/event_busy:")
 week = st.columns([1, 2])[0].selectbox("周次", weeks, index=weeks.index(week),
                     format_func=lambda p: f"{weekly.week_label(p)}（{p.label()}）"
                     + ("，本周未结束" if p.end > ctx.view.asof.date() else ""))
-if st.query_params.get("week") != weekly.week_label(week):
-    st.query_params["week"] = weekly.week_label(week)  # a copied link reopens this week
+week_to_url(week)
 
-review = ctx.metric(_review, week_start=week.start, model=ctx.settings.safety)
+review = ctx.metric(weekly.review_of_week, week_start=week.start, model=ctx.settings.safety)
 scope_line = (f"范围：{ctx.area_name} · 周次：{review.label}（{review.week.label()}）· 数据截至 "
               f"{ctx.data_asof:%Y-%m-%d %H:%M}")
 st.caption(f"{scope_line} · 环比对比上周（{review.previous.label()}），同比对比去年同期（{review.last_year.label()}），"

@@ -8,6 +8,7 @@ from metrics.workers import worker_table, working_days
 from ui import format as fmt
 from ui.components import breadcrumb, caption
 from ui.context import current
+from ui.state import worker_to_url
 from ui.figures import workers as charts
 
 ctx = current()
@@ -64,11 +65,7 @@ rows = [r for r in (picked.selection.rows if picked else []) if r < len(view)]
 wid, note = charts.chosen_worker([int(view.index[r]) for r in rows], st.query_params.get("worker"),
                                  st.session_state.get("workers_picked"), picked_key)
 st.session_state["workers_picked"] = (picked_key, wid) if rows else None
-if str(wid or "") != st.query_params.get("worker", ""):  # a copied link reopens this worker
-    if wid is None:
-        del st.query_params["worker"]
-    else:
-        st.query_params["worker"] = str(wid)
+worker_to_url(wid)
 if wid is None:
     st.info(note or "在上表中点击一行，查看该人员的得分构成、每日走访巡查和上报案件。")
     st.stop()

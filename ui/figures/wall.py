@@ -179,7 +179,7 @@ def period_view(view: View, asof: datetime) -> View:
     wall running past midnight rolls on; a custom range stays as given."""
     if view.preset == "custom":
         return View(view.area_code, view.period, "custom", asof, view.pinned)
-    return View(view.area_code, preset(PRESETS[view.preset], asof.date()), view.preset, asof, view.pinned)
+    return View(view.area_code, preset(view.preset, asof.date()), view.preset, asof, view.pinned)
 
 
 def rotation(now_seconds: float, rotate_seconds: int, views: tuple = VIEWS) -> str:
