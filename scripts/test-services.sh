@@ -25,11 +25,13 @@ MARIADBD_LOG=$ROOT/var/log/mariadbd-test-services.log
 say() { echo "scripts/test-services.sh: $*" >&2; }
 fail() { say "$*"; exit 1; }
 
-# True once "$@" succeeds, false when it still fails after $WAIT seconds.
+# True once "$@" succeeds, false when it still fails after $WAIT seconds of waiting. Counted in
+# tries, not by $SECONDS, whose first tick may come at once.
 wait_for() {
-  local deadline=$((SECONDS + WAIT))
+  local tries=$((WAIT * 2))
   until "$@"; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
+    [ "$tries" -gt 0 ] || return 1
+    tries=$((tries - 1))
     sleep 0.5
   done
 }
