@@ -113,7 +113,7 @@ trap remove_policy EXIT
 if [ ${#packages[@]} -gt 0 ]; then
   command -v apt-get >/dev/null 2>&1 \
     || fail "${packages[*]} missing and apt-get is not available; install by hand (Debian: $by_hand)"
-  say "Installing the database servers the tests need: ${packages[*]} (apt-get, about a minute)"
+  say "Installing the database servers the tests need: ${packages[*]} (apt-get, about half a minute)"
   if [ ! -e "$POLICY_RC_D" ]; then
     our_policy=1
     if ! printf '#!/bin/sh\n# scripts/test-services.sh, for the length of one apt-get run.\nexit 101\n' \
