@@ -34,6 +34,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 run: install
+	@$(BIN)/python -m configuration
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
 
 test: install-dev
