@@ -105,7 +105,7 @@ class Metric:
     @property
     def heading(self) -> str:
         """The label for a table column of bare numbers: hours say their unit (平均办结时长（小时）)."""
-        return f"{self.label}（小时）" if self.kind == "hours" else self.label
+        return f"{self.label}（{self.unit}）" if self.kind == "hours" else self.label
 
     @property
     def shortest(self) -> str:
@@ -143,9 +143,10 @@ class Ratio(Metric):
 
 @dataclass(frozen=True, kw_only=True)
 class Derived(Metric):
-    """A value computed from aggregated measures and the period's length in days (pure Python)."""
+    """A value computed from aggregated measures and the period's length in days (pure Python).
+    `compute` None: computed by its own model (the 平安指数 by metrics/safety_index.py)."""
     inputs: tuple[str, ...]
-    compute: Callable[[Mapping, int], float | None]
+    compute: Callable[[Mapping, int], float | None] | None = None
 
 
 AGGREGATES = ("count", "sum", "mean", "percentile", "count_distinct")
@@ -273,7 +274,7 @@ DERIVED = {d.name: d for d in [
     Derived(name="visit_coverage", label="巡查走访覆盖率", kind="rate", better="up", inputs=("visited", "households"),
             compute=_coverage, help="走访户次 / 户数，最高 100%"),
     # The index itself: inputs and weights come from the configured model (metrics/safety_index.py).
-    Derived(name="safety_index", label="平安指数", kind="index", better="up", inputs=(), compute=lambda r, d: None,
+    Derived(name="safety_index", label="平安指数", kind="index", better="up", inputs=(),
             help="按 config.toml 中的平安指数模型计算，0–100"),
 ]}
 
@@ -287,6 +288,8 @@ def value_of(name: str, row: Mapping, days: int):
     if isinstance(m, Ratio):
         return rate(row[m.numerator], row[m.denominator])
     if isinstance(m, Derived):
+        if m.compute is None:
+            raise ValueError(f"{name} is computed by its own model, not from one row")
         return m.compute(row, days)
     return row[name]
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics.definitions import METRICS
 from metrics.formats import CHANGE, WRITERS
-from metrics.period import Period
+from metrics.period import Period, preset
 from metrics.scope import LEVEL_NAMES
 from metrics.summary import KPI_ROW
 from ui import format as fmt
@@ -28,7 +28,6 @@ def period_picker(view: View) -> View:
         if isinstance(picked, (list, tuple)) and len(picked) == 2:
             period = Period(picked[0], picked[1] + timedelta(days=1))
     elif key != view.preset:
-        from metrics.period import preset
         period = preset(key, view.asof.date())
     new = View(view.area_code, period, key, view.asof, view.pinned)
     write_view(new)

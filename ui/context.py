@@ -35,6 +35,7 @@ def _load_tree(url: str, _db: Database) -> AreaTree:
 
 
 def _compute(name, url, scope, area_code, start, end, asof, kwargs, _fn, _ctx: "AppContext"):
+    # name and url only key the cache (the function and database themselves are not hashed)
     return _fn(_ctx.db, start=start, end=end, asof=asof, scope=scope, area_code=area_code, tree=_ctx.tree,
                **dict(kwargs))
 
