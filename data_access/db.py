@@ -124,6 +124,8 @@ def create_tables(db: Database, *, drop: bool = True) -> None:
 
 def write_frame(db: Database, table: str, frame: pd.DataFrame, *, chunk: int = 20_000) -> None:
     """Append a DataFrame with canonical column names and values to a (mapped) table."""
+    if db.schema.derived(table):  # absent, computed or shared columns have nowhere to be written
+        raise ValueError(f"{table} is read through a derived table and cannot be written")
     t = db.schema.table(table)
     frame = _to_real_values(db.schema.map, table, _typed(table, frame))
     cols = [t.c[c].name for c in frame.columns]
@@ -171,7 +173,7 @@ def _to_real_values(smap: SchemaMap, table: str, frame: pd.DataFrame) -> pd.Data
     if not mapped:
         return frame
     frame = frame.copy()
-    for col, mapping in mapped.items():
+    for col in mapped:
         if col in frame:
-            frame[col] = frame[col].map(lambda v: mapping.get(v, v) if isinstance(v, str) else v)
+            frame[col] = frame[col].map(lambda v: smap.value(table, col, v) if isinstance(v, str) else v)
     return frame

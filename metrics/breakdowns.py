@@ -11,6 +11,7 @@ from metrics.definitions import Ctx, handling_hours
 from metrics.labels import DIMENSION_NAMES, NO_CATEGORY, SOURCE_NAMES, UNKNOWN_CATEGORY, WEEKDAY_NAMES
 from metrics.period import Period
 from metrics.query import aggregate
+from metrics.stats import whole
 from metrics.scope import AreaTree, Scope, child_groups, focus_for, scoped_areas
 
 FUNNEL = (("reported", "上报"), ("filed", "立案"), ("dispatched", "派遣"), ("closed", "结案"))
@@ -70,9 +71,9 @@ def funnel(db: Database, *, start: date, end: date, asof: datetime, scope: Scope
     """上报 → 立案 → 派遣 → 结案, each stage's count and its share of the reports."""
     tree, focus = focus_for(db, tree, scope, area_code)
     row = aggregate(db, focus, Period(start, end), asof, [k for k, _ in FUNNEL]).iloc[0]
-    counts = [int(row[k]) for k, _ in FUNNEL]
+    counts = [whole(row[k]) for k, _ in FUNNEL]  # None: a stage the platform does not record
     return pd.DataFrame({"stage": [label for _, label in FUNNEL], "count": counts,
-                         "share": [c / counts[0] if counts[0] else None for c in counts]})
+                         "share": [c / counts[0] if counts[0] and c is not None else None for c in counts]})
 
 
 def handling_histogram(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,

@@ -46,25 +46,25 @@ class Ctx:
         self.asof = sa.bindparam("asof", type_=sa.DateTime)
         self.verify_hours = sa.bindparam("verify_hours", 0.5, type_=sa.Float)
 
-    def v(self, table: str, column: str, *canonical: str):
-        vals = self.schema.values(table, column, canonical)
-        return vals[0] if len(vals) == 1 else vals
+    def is_(self, expr, table: str, column: str, *canonical: str):
+        """expr holds one of these canonical values (whatever codes the platform uses for them)."""
+        return self.schema.is_(expr, table, column, *canonical)
 
     # Event states, reused by several measures.
     def filed(self):
-        return self.e.c.status != self.v("events", "status", "rejected")
+        return self.schema.is_not(self.e.c.status, "events", "status", "rejected")
 
     def closed(self):
         e = self.e.c
-        return sa.and_(self.filed(), e.status == self.v("events", "status", "closed"), e.closed_at <= self.asof)
+        return sa.and_(self.filed(), self.is_(e.status, "events", "status", "closed"), e.closed_at <= self.asof)
 
     def open_at_asof(self):
         """Filed and not closed by T, written so an index on (status, closed_at) can find the few
         open cases without reading every case ever filed."""
         e = self.e.c
-        still_open = self.v("events", "status", "reported", "accepted", "dispatched", "processing")
+        still_open = self.schema.values("events", "status", ["reported", "accepted", "dispatched", "processing"])
         return sa.or_(e.status.in_(still_open),
-                      sa.and_(e.status == self.v("events", "status", "closed"),
+                      sa.and_(self.is_(e.status, "events", "status", "closed"),
                               sa.or_(e.closed_at > self.asof, e.closed_at.is_(None))))
 
     def on_time(self):
@@ -80,7 +80,7 @@ class Ctx:
         return self.cat.c.dimension.in_(self.schema.values("event_categories", "dimension", dims))
 
     def grid_level(self):
-        return self.e.c.resolved_level == self.v("events", "resolved_level", "grid")
+        return self.is_(self.e.c.resolved_level, "events", "resolved_level", "grid")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,12 +118,18 @@ class Measure(Metric):
 
     agg: "count" (rows meeting `where`), "sum" or "mean" (of `value` where `where`), "percentile"
     (continuous, linear interpolation, of `value` at `fraction`, where `where`), "count_distinct"
-    (distinct values of `value` where `where`)."""
+    (distinct values of `value` where `where`).
+
+    recorded: (rows, column, what the rows are) for a measure whose column a platform may leave
+    empty: when some rows exist but none of them has the column filled in, the measure is 无数据
+    (the platform does not record it there), not 0. "No reopened case" and "reopening not recorded"
+    are different answers."""
     source: str
     agg: str = "count"
     where: Callable[["Ctx"], sa.ColumnElement] | None = None
     value: Callable[["Ctx"], sa.ColumnElement] | None = None
     fraction: float | None = None
+    recorded: tuple[Callable[["Ctx"], sa.ColumnElement], str, str] | None = None
 
     def __post_init__(self):
         super().__post_init__()
@@ -161,7 +167,7 @@ def _handled(c: Ctx):  # closed cases with a usable duration (a closure before t
 
 
 def _visit(c: Ctx):
-    return c.p.c.kind == c.v("patrols", "kind", "visit")
+    return c.is_(c.p.c.kind, "patrols", "kind", "visit")
 
 
 MEASURES = {m.name: m for m in [
@@ -176,9 +182,11 @@ MEASURES = {m.name: m for m in [
     Measure(name="due_n", label="应结案数", source="events", where=lambda c: c.due_or_closed(),
             help="周期内立案、已到期或已结案且有办理期限的事件数（按期结案率的分母）"),
     Measure(name="reopened", label="返工数", source="events",
-            where=lambda c: sa.and_(c.closed(), c.e.c.reopen_count > 0), better="down", help="结案后又被重新打开过的事件数"),
+            where=lambda c: sa.and_(c.closed(), c.e.c.reopen_count > 0), better="down", help="结案后又被重新打开过的事件数",
+            recorded=(Ctx.closed, "reopen_count", "已结案事件")),
     Measure(name="grid_resolved", label="网格内化解数", source="events",
-            where=lambda c: sa.and_(c.closed(), c.grid_level()), better="up", help="在网格层级化解的结案事件数"),
+            where=lambda c: sa.and_(c.closed(), c.grid_level()), better="up", help="在网格层级化解的结案事件数",
+            recorded=(Ctx.closed, "resolved_level", "已结案事件")),
     Measure(name="security_n", label="治安消防警情数", source="events", better="down",
             where=lambda c: sa.and_(c.filed(), c.dimension("public_security", "fire")),
             help="周期内立案的治安警情与消防事件数"),
@@ -186,24 +194,26 @@ MEASURES = {m.name: m for m in [
             where=lambda c: sa.and_(c.closed(), c.dimension("dispute")), help="周期内立案并已结案的矛盾纠纷数"),
     Measure(name="dispute_grid", label="矛盾纠纷网格内化解数", source="events", better="up",
             where=lambda c: sa.and_(c.closed(), c.dimension("dispute"), c.grid_level()),
-            help="在网格层级化解的矛盾纠纷结案数"),
+            help="在网格层级化解的矛盾纠纷结案数",
+            recorded=(lambda c: sa.and_(c.closed(), c.dimension("dispute")), "resolved_level", "已结案矛盾纠纷")),
     Measure(name="hazard_on_time_n", label="安全隐患按期整改数", source="events", better="up",
             where=lambda c: sa.and_(c.on_time(), c.dimension("safety_hazard")), help="在期限内整改完毕的安全隐患数"),
     Measure(name="hazard_due_n", label="安全隐患应整改数", source="events",
             where=lambda c: sa.and_(c.due_or_closed(), c.dimension("safety_hazard")),
             help="已到期或已整改且有期限的安全隐患数"),
     Measure(name="verified_n", label="已受理数", source="events", where=lambda c: c.e.c.accepted_at.is_not(None),
-            help="有受理（核实）时间的事件数"),
+            help="有受理（核实）时间的事件数", recorded=(Ctx.filed, "accepted_at", "立案事件")),
     Measure(name="verified_on_time", label="按时核实数", source="events", better="up",
             where=lambda c: sa.and_(c.e.c.accepted_at.is_not(None),
                                     hours_between(c.e.c.reported_at, c.e.c.accepted_at) <= c.verify_hours),
             help="上报后在规定时间内受理（核实）的事件数"),
     Measure(name="dispatched", label="派遣数", source="events",
             where=lambda c: sa.and_(c.filed(), c.e.c.dispatched_at.is_not(None), c.e.c.dispatched_at <= c.asof),
-            help="周期内立案、截至统计时点已派遣的事件数"),
+            help="周期内立案、截至统计时点已派遣的事件数", recorded=(Ctx.filed, "dispatched_at", "立案事件")),
     Measure(name="overdue_open", label="超期未结", source="open_events", better="down",
             where=lambda c: sa.and_(c.open_at_asof(), c.e.c.reported_at <= c.asof, c.e.c.deadline_at < c.asof),
-            help="统计时点未结案且已超过办理期限的事件，不论立案日期"),
+            help="统计时点未结案且已超过办理期限的事件，不论立案日期",
+            recorded=(lambda c: sa.and_(c.open_at_asof(), c.e.c.reported_at <= c.asof), "deadline_at", "未结案事件")),
     Measure(name="handled_n", label="有效办结数", source="events", where=_handled,
             help="周期内立案并已结案、办结时长有效的事件数"),
     Measure(name="mean_hours", label="平均办结时长", kind="hours", better="down", source="events", agg="mean",
@@ -222,10 +232,11 @@ MEASURES = {m.name: m for m in [
                                                              ["satisfied", "basically_satisfied", "dissatisfied"])),
             help="周期内回答满意、基本满意或不满意的评价数"),
     Measure(name="visited", label="走访户次", source="patrols", agg="sum", where=_visit,
-            value=lambda c: c.p.c.households_visited, better="up", help="周期内走访的户次之和"),
+            value=lambda c: c.p.c.households_visited, better="up", help="周期内走访的户次之和",
+            recorded=(_visit, "households_visited", "走访记录")),
     Measure(name="visits_n", label="走访次数", source="patrols", where=_visit, help="周期内的走访记录数"),
     Measure(name="patrols_n", label="巡查次数", source="patrols",
-            where=lambda c: c.p.c.kind == c.v("patrols", "kind", "patrol"), help="周期内的巡查记录数"),
+            where=lambda c: c.is_(c.p.c.kind, "patrols", "kind", "patrol"), help="周期内的巡查记录数"),
     Measure(name="patrol_days", label="巡查天数", source="patrols", agg="count_distinct",
             value=lambda c: sa.cast(c.p.c.started_at, sa.Date), better="up",
             help="周期内至少有一次走访或巡查的天数"),
@@ -334,7 +345,6 @@ DIMENSIONS: dict[str, tuple[str, Callable[[Ctx], sa.ColumnElement]]] = {
 }
 SURVEY_DIMENSIONS = ("dimension", "category", "source")
 # Whose work a row is: the reporting worker of an event, the worker of a patrol (网格员绩效 groups by it).
+WORKER_COLUMNS = {"events": "reporter_worker_id", "patrols": "worker_id"}
 WORKER_KEYS: dict[str, Callable[[Ctx], sa.ColumnElement]] = {
-    "events": lambda c: c.e.c.reporter_worker_id,
-    "patrols": lambda c: c.p.c.worker_id,
-}
+    table: (lambda c, t=table, col=column: c.schema.table(t).c[col]) for table, column in WORKER_COLUMNS.items()}

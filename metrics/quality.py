@@ -118,7 +118,7 @@ class _Queries:
         self.params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof,
                        "lon_min": float(box[0]), "lat_min": float(box[1]),
                        "lon_max": float(box[2]), "lat_max": float(box[3])}
-        self.grid_level = db.schema.value("areas", "level", "grid")
+        self.schema = db.schema
         self.valid_results = db.schema.values("surveys", "result", ["satisfied", "basically_satisfied", "dissatisfied"])
 
     # ---- row sets ----
@@ -155,7 +155,7 @@ class _Queries:
             "missing_reported_at": e.reported_at.is_(None),
             "closed_before_reported": e.closed_at < e.reported_at,
             "unknown_grid": unknown_grid,
-            "not_grid": sa.and_(a.id.is_not(None), sa.or_(a.level.is_(None), a.level != self.grid_level)),
+            "not_grid": sa.and_(a.id.is_not(None), sa.or_(a.level.is_(None), self.schema.is_not(a.level, "areas", "level", "grid"))),
             "unknown_category": cat.code.is_(None),
             "bad_coordinates": sa.or_(e.lon.is_(None), e.lat.is_(None),
                                       e.lon < box("lon_min", type_=sa.Float), e.lon > box("lon_max", type_=sa.Float),

@@ -19,17 +19,20 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
-from metrics.definitions import DIMENSIONS, MEASURES, RATIOS, SOURCES, SURVEY_DIMENSIONS, WORKER_KEYS, Ctx, Measure
+from metrics.definitions import (DIMENSIONS, MEASURES, RATIOS, SOURCES, SURVEY_DIMENSIONS, WORKER_COLUMNS, WORKER_KEYS,
+                                 Ctx, Measure)
 from metrics.dialect import MYSQL_FAMILY, period_start, ranked_percentiles
 from metrics.period import Period, Window
+from metrics.availability import unavailable
 from metrics.scope import Focus, scoped_areas
 
 KEYS = ("group_id", "period_start", "key")  # what per-source results are joined on
 INTEGRAL = ("count", "sum", "count_distinct")  # aggregates that are whole numbers, 0 when no row counts
+ROWS, KNOWN = "__rows", "__known"  # suffixes of a recorded measure's two companions (rows, rows with the column)
 
 
 def expand(names: list[str]) -> tuple[list[str], list[str]]:
-    """Requested names → (measures to query, ratios to derive)."""
+    """Requested names → (measures to compute, ratios to derive)."""
     ratios = [n for n in names if n in RATIOS]
     measures = [n for n in names if n in MEASURES]
     unknown = set(names) - set(ratios) - set(measures)
@@ -55,6 +58,14 @@ def _aggregate(m: Measure, ctx: Ctx) -> sa.ColumnElement:
     return sa.func.percentile_cont(m.fraction).within_group(value)  # ignores the NULLs
 
 
+def _recorded(m: Measure, ctx: Ctx, table) -> list[sa.ColumnElement]:
+    """A recorded measure's companions: its rows, and those of them with the column filled in."""
+    rows, column, _what = m.recorded
+    cond = rows(ctx)
+    return [sa.func.sum(sa.case((cond, 1), else_=0)).label(m.name + ROWS),
+            sa.func.count(sa.case((cond, table.c[column]))).label(m.name + KNOWN)]
+
+
 def _breakdown(ctx: Ctx, table_name: str, by: str) -> sa.ColumnElement:
     if by == "worker":
         if table_name not in WORKER_KEYS:
@@ -74,7 +85,7 @@ def _source_from(db: Database, ctx: Ctx, source: str, areas: sa.CTE, grain: str 
     own_key = t.c.id if table_name == "areas" else t.c.grid_id
     in_scope = areas
     if table_name == "areas":  # the grids themselves: sums over any other level would count twice
-        in_scope = sa.select(areas).where(areas.c.level == db.schema.value("areas", "level", "grid")).subquery()
+        in_scope = sa.select(areas).where(db.schema.is_(areas.c.level, "areas", "level", "grid")).subquery()
     if grouped:
         joined = t.join(in_scope, own_key == in_scope.c.area_id)
         keys = [in_scope.c.group_id.label("group_id")]
@@ -112,10 +123,12 @@ def source_statements(db: Database, ctx: Ctx, source: str, measures: list[Measur
     inline = [m for m in measures if not (ranked and m.agg == "percentile")]
     out = []
     if inline:
+        table = db.schema.table(SOURCES[source][0])
         cols = [_aggregate(m, ctx).label(m.name) for m in inline]
+        cols += [c for m in inline if m.recorded for c in _recorded(m, ctx, table)]
         stmt_where = list(where)
         if all(m.where for m in inline):  # rows meeting no measure's condition add nothing: skip them
-            stmt_where.append(sa.or_(*[m.where(ctx) for m in inline]))
+            stmt_where.append(sa.or_(*[m.where(ctx) for m in inline], *[m.recorded[0](ctx) for m in inline if m.recorded]))
         stmt = sa.select(*(keys or [sa.literal_column("0").label("group_id")]), *cols).select_from(joined)
         if stmt_where:
             stmt = stmt.where(*stmt_where)
@@ -137,6 +150,7 @@ def aggregate(db: Database, focus: Focus, period: Period | Window, asof: datetim
     bucket (`period_start`) and per value of a breakdown (`key`: a DIMENSIONS name, or "worker").
     `only` keeps the rows whose breakdown value equals the one given ({"worker": 17})."""
     measures, ratios = expand(names)
+    absent = [n for n in measures if unavailable(n, db.schema) or _unattributed(db, n, [by, *(only or {})])]
     ctx = Ctx(db.schema)
     areas = scoped_areas(db, focus, groups)
     params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, **(params or {}),
@@ -144,7 +158,8 @@ def aggregate(db: Database, focus: Focus, period: Period | Window, asof: datetim
 
     by_source: dict[str, list] = {}
     for name in measures:
-        by_source.setdefault(MEASURES[name].source, []).append(MEASURES[name])
+        if name not in absent:
+            by_source.setdefault(MEASURES[name].source, []).append(MEASURES[name])
     result = None
     for source, ms in by_source.items():
         for stmt in source_statements(db, ctx, source, ms, areas, grain=grain, grouped=groups is not None, by=by,
@@ -152,16 +167,27 @@ def aggregate(db: Database, focus: Focus, period: Period | Window, asof: datetim
             frame = db.query(stmt, params)
             if "group_id" not in frame:
                 frame.insert(0, "group_id", 0)
-            frame = frame[[c for c in frame.columns if c in KEYS or c in MEASURES]]
+            frame = frame[[c for c in frame.columns if c in KEYS or c.removesuffix(ROWS).removesuffix(KNOWN) in MEASURES]]
             if result is None:
                 result = frame
             else:
                 on = [k for k in KEYS if k in frame.columns and k in result.columns]
+                for k in on:  # a source without rows gives untyped (object) keys; 3 == 3.0 either way
+                    if result[k].dtype != frame[k].dtype:
+                        result[k], frame[k] = result[k].astype(object), frame[k].astype(object)
                 result = result.merge(frame, on=on, how="outer")
-    return _finish(result, measures, ratios, groups, grain or by)
+    if result is None:  # every measure asked for is absent from this platform
+        result = pd.DataFrame(columns=["group_id"])
+    return _finish(result, measures, ratios, groups, grain or by, absent)
 
 
-def _finish(frame: pd.DataFrame, measures: list[str], ratios: list[str], groups, split) -> pd.DataFrame:
+def _unattributed(db: Database, name: str, splits) -> bool:
+    """A measure split by worker on a platform that does not say whose the rows are: 无数据, not one NULL worker."""
+    table = SOURCES[MEASURES[name].source][0]
+    return "worker" in splits and (table not in WORKER_COLUMNS or db.schema.absent(table, WORKER_COLUMNS[table]))
+
+
+def _finish(frame: pd.DataFrame, measures: list[str], ratios: list[str], groups, split, absent) -> pd.DataFrame:
     if "group_id" in frame:
         frame["group_id"] = frame["group_id"].astype("int64")
     if groups is not None and not split:  # a group without any rows still gets its line, with zeros
@@ -177,8 +203,17 @@ def _finish(frame: pd.DataFrame, measures: list[str], ratios: list[str], groups,
     for name in measures:
         if name not in frame:
             frame[name] = np.nan
+        if name in absent:  # the platform has no such data: NaN (无数据), never 0
+            frame[name] = np.nan
+            continue
         col = pd.to_numeric(frame[name].astype(object), errors="coerce").astype(float)
-        frame[name] = col.fillna(0).astype("int64") if MEASURES[name].agg in INTEGRAL else col
+        integral = MEASURES[name].agg in INTEGRAL
+        if integral:
+            col = col.fillna(0)
+        if name + ROWS in frame:  # rows there, none with the column filled in: not recorded, so no data
+            rows, known = (frame.pop(name + s).fillna(0) for s in (ROWS, KNOWN))
+            col = col.where(~((rows > 0) & (known == 0)))
+        frame[name] = col.astype("int64") if integral and col.notna().all() else col
     for r in ratios:
         num, den = frame[RATIOS[r].numerator], frame[RATIOS[r].denominator]
         frame[r] = (num / den.where(den > 0)).astype(float)

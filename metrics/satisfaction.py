@@ -16,7 +16,7 @@ from metrics.breakdowns import breakdown
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.scope import AreaTree, Focus, Scope, child_groups, focus_for
-from metrics.stats import change, rate, two_proportion_p, wilson
+from metrics.stats import change, rate, two_proportion_p, whole, wilson
 from metrics.summary import comparison_periods
 
 ALPHA = 0.05  # a change is significant when the two-proportion z-test gives p < ALPHA
@@ -55,7 +55,7 @@ def _describe(x: int, n: int) -> dict:
 
 def _counts(db: Database, focus: Focus, period: Period, asof: datetime, groups: list[int] | None) -> dict:
     frame = aggregate(db, focus, period, asof, list(NAMES), groups=groups)
-    return {int(g): (int(x), int(n)) for g, x, n in zip(frame["group_id"], frame["satisfied_n"],
+    return {int(g): (whole(x), whole(n)) for g, x, n in zip(frame["group_id"], frame["satisfied_n"],
                                                           frame["satisfaction_n"])}
 
 

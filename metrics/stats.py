@@ -7,13 +7,21 @@ Z95 = 1.96  # the conventional two-sided 95% value
 
 
 def rate(num: float, den: float) -> float | None:
-    """A ratio, or None ("无数据") when the denominator is 0: never 0% and never 100%."""
-    return None if not den else num / den
+    """A ratio, or None ("无数据") when the denominator is 0 or either side is unknown (NaN, None):
+    never 0% and never 100%."""
+    if num is None or den is None or _nan(num) or _nan(den) or not den:
+        return None
+    return num / den
+
+
+def whole(v) -> int | None:
+    """A count as an int; None when it is unknown (NaN: the platform does not record it)."""
+    return None if v is None or _nan(v) else int(v)
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
     """Wilson score 95% interval for a proportion."""
-    if not n:
+    if not n or _nan(n) or _nan(successes):
         return None, None
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)

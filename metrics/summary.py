@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from data_access.db import Database
+from metrics.availability import reasons
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
@@ -31,7 +32,7 @@ def area_metrics(db: Database, focus: Focus, period: Period, asof: datetime, mod
                  groups: list[int] | None = None, grain: str | None = None, names=CORE) -> pd.DataFrame:
     """Every summary metric plus the safety index, per group (and time bucket)."""
     frame = aggregate(db, focus, period, asof, list(names) + model.measures, groups=groups, grain=grain)
-    ci = [wilson(int(s), int(n)) for s, n in zip(frame["satisfied_n"], frame["satisfaction_n"])]
+    ci = [wilson(s, n) for s, n in zip(frame["satisfied_n"], frame["satisfaction_n"])]
     frame["satisfaction_ci_low"] = [c[0] for c in ci]
     frame["satisfaction_ci_high"] = [c[1] for c in ci]
     days = _bucket_days(frame, period, grain)
@@ -66,6 +67,15 @@ def record(row, keys=SUMMARY_KEYS) -> dict:
     return {k: _clean(row[k]) for k in keys}
 
 
+def why_no_data(schema, row) -> dict[str, str]:
+    """{metric: why it is 无数据} for the summary's metrics without a value."""
+    why = reasons([k for k in SUMMARY_KEYS if k != "safety_index"], schema, row)
+    if _clean(row["safety_index"]) is None:
+        missing = row["safety_missing"] or []
+        why["safety_index"] = ("以下指标无数据：" + "、".join(missing)) if missing else "所选范围和周期内没有可计算的指标"
+    return why
+
+
 def comparison_periods(period: Period, asof: datetime) -> dict[str, tuple[Period, datetime]]:
     """环比 and 同比 periods, each judged at the same distance after its start as the current one,
     so an earlier period does not look better merely for having had longer to close its cases."""
@@ -85,6 +95,7 @@ def summarize(db: Database, *, start: date, end: date, asof: datetime, scope: Sc
     period = Period(start, end)
     row = area_metrics(db, focus, period, asof, model).iloc[0]
     out = record(row)
+    out["why"] = why_no_data(db.schema, row)
     if detail:
         out.update(record(row, ("filing_rate", "handled_n", "safety_missing", "safety_parts")))
     if compare:

@@ -21,6 +21,7 @@ from metrics.labels import STATUS_NAMES, UNKNOWN_CATEGORY
 from metrics.period import Window
 from metrics.query import aggregate
 from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
+from metrics.stats import whole
 
 HOT_BY = ("grid", "category")
 # The wall's "today" figures: declared measures over today's window, under the wall's keys.
@@ -34,7 +35,7 @@ def _day_start(t: datetime) -> datetime:
 def _window_counts(db: Database, focus, t: datetime) -> dict:
     """From 00:00 of t's day up to t: reported, closed (whenever reported), and 超期未结 at t."""
     frame = aggregate(db, focus, Window(_day_start(t), t, inclusive_end=True), t, list(TODAY))
-    return {key: int(frame.iloc[0][measure]) for measure, key in TODAY.items()}
+    return {key: whole(frame.iloc[0][measure]) for measure, key in TODAY.items()}
 
 
 def day_counts(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,

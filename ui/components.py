@@ -7,6 +7,7 @@ from typing import Callable
 
 import streamlit as st
 
+from metrics.availability import absent_reason
 from metrics.definitions import METRICS
 from metrics.formats import CHANGE, WRITERS
 from metrics.period import Period, preset
@@ -85,7 +86,8 @@ def kpi_card(kpi: Kpi, data: dict, container) -> None:
     flat = fmt.unchanged(mom)  # +0.0pp: no green arrow for a change that rounds away
     box.metric(kpi.label, value, delta=mom, delta_color="off" if flat else fmt.DELTA_COLOR[kpi.better],
                delta_arrow="off" if flat else "auto", delta_description="环比" if mom else None, help=kpi.help)
-    extra = f"同比 {yoy or fmt.NO_DATA}" + ("" if mom else f" · 环比 {fmt.NO_DATA}")
+    why = data.get("why", {}).get(kpi.key) if fmt.missing(cur) else None
+    extra = f"{fmt.NO_DATA}：{why}" if why else f"同比 {yoy or fmt.NO_DATA}" + ("" if mom else f" · 环比 {fmt.NO_DATA}")
     if kpi.key == "satisfaction_rate" and data.get("satisfaction_n"):
         extra += (f" · n={data['satisfaction_n']:,}，95%区间 {fmt.pct(data['satisfaction_ci_low'])}"
                   f"–{fmt.pct(data['satisfaction_ci_high'])}")
@@ -109,6 +111,14 @@ def drill_from_table(event, codes) -> None:
 def caption(ctx: AppContext, note: str = "") -> None:
     """The line under every figure: scope, period and 数据截至 time (plus what the figure counts)."""
     st.caption(ctx.caption() + (f" · {note}" if note else ""))
+
+
+def page_needs(ctx: AppContext, table: str, what: str) -> None:
+    """Stop the page with one line when the platform has none of the table it is about."""
+    if ctx.db.schema.absent(table):
+        st.info(f"{what}：{absent_reason([(table, 'id')], ctx.db.schema)}，本页没有可显示的内容。"
+                "可在 config.toml 的 [schema.tables] 中映射该表。", icon=":material/database_off:")
+        st.stop()
 
 
 def children_level(children) -> str | None:

@@ -3,7 +3,7 @@ trend, each child and each event category with intervals, and the worst grids; c
 import streamlit as st
 
 from metrics import satisfaction as sat
-from ui.components import breadcrumb, caption, children_level, drill_from_chart, drill_from_table
+from ui.components import breadcrumb, caption, children_level, drill_from_chart, drill_from_table, page_needs
 from ui.context import current
 from ui.figures import satisfaction as charts
 from ui.figures.common import GRAIN_NAMES, grain_for
@@ -14,6 +14,7 @@ formats = {c: st.column_config.NumberColumn(format=f) for c, f in charts.TABLE_C
 breadcrumb(ctx)
 st.title(f"群众满意度 · {ctx.area_name}")
 caption(ctx, "满意率 =（满意 + 基本满意）/ 有效评价数；显著性为两比例 z 检验 p < 0.05")
+page_needs(ctx, "surveys", "群众满意度")
 
 data = ctx.metric(sat.satisfaction_summary)
 if not data["satisfaction_n"]:

@@ -6,7 +6,7 @@ from metrics.labels import EMPLOYMENT_NAMES, ROLE_NAMES
 from metrics.worker_detail import worker_activity
 from metrics.workers import worker_table, working_days
 from ui import format as fmt
-from ui.components import breadcrumb, caption
+from ui.components import breadcrumb, caption, page_needs
 from ui.context import current
 from ui.state import worker_to_url
 from ui.figures import workers as charts
@@ -15,6 +15,7 @@ ctx = current()
 breadcrumb(ctx)
 st.title(f"网格员绩效 · {ctx.area_name}")
 st.caption(ctx.caption())
+page_needs(ctx, "workers", "网格员绩效")
 table = ctx.metric(worker_table, model=ctx.settings.workers)
 if table.empty:
     st.info("所选区域没有登记的网格员、网格指导员或网格长。")

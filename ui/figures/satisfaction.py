@@ -62,12 +62,12 @@ def headline_cards(data: dict) -> list[Card]:
         Card("群众满意率", fmt.pct(data["satisfaction_rate"]),
              f"95%置信区间 {ci_text(data['satisfaction_ci_low'], data['satisfaction_ci_high'])}",
              "（满意 + 基本满意）/ 有效评价数；区间为 Wilson 95% 置信区间"),
-        Card("有效评价数", fmt.count(n), f"满意及基本满意 {x:,} · 不满意 {n - x:,}",
+        Card("有效评价数", fmt.count(n), f"满意及基本满意 {fmt.count(x)} · 不满意 {fmt.count(None if n is None else n - x)}",
              "周期内结果为满意、基本满意或不满意的评价（回访与抽样调查）"),
     ]
     for label, prefix, other, name in (("环比变化", "", "previous", "上期"), ("同比变化", "yoy_", "last_year", "去年同期")):
         key = mark_key(data[prefix + "change_pp"], data[prefix + "significant"])
-        note = f"{p_text(data[prefix + 'p_value'])} · {name} {fmt.pct(data[other + '_rate'])}（n={data[other + '_n']:,}）"
+        note = f"{p_text(data[prefix + 'p_value'])} · {name} {fmt.pct(data[other + '_rate'])}（n={fmt.count(data[other + '_n'])}）"
         cards.append(Card(label, pp(data[prefix + "change_pp"]), note,
                           "百分点变化；两比例 z 检验 p < 0.05 记为显著", MARKS[key][0], MARKS[key][1]))
     return cards

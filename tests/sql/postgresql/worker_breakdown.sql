@@ -27,7 +27,7 @@ FROM areas
 WHERE areas.id IN (%(scoped_areas_groups_1)s::INTEGER) AND areas.id IN (SELECT scoped_areas_allowed.id 
 FROM scoped_areas_allowed) UNION ALL SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
 FROM areas AS scoped_areas_child JOIN scoped_areas ON scoped_areas_child.parent_id = scoped_areas.area_id)
- SELECT patrols.worker_id AS key, sum(CASE WHEN (patrols.kind = %(kind_1)s::VARCHAR) THEN patrols.households_visited ELSE %(param_1)s::INTEGER END) AS visited, count(DISTINCT CAST(patrols.started_at AS DATE)) AS patrol_days 
+ SELECT patrols.worker_id AS key, sum(CASE WHEN (patrols.kind = %(kind_1)s::VARCHAR) THEN patrols.households_visited ELSE %(param_1)s::INTEGER END) AS visited, count(DISTINCT CAST(patrols.started_at AS DATE)) AS patrol_days, sum(CASE WHEN (patrols.kind = %(kind_2)s::VARCHAR) THEN %(param_2)s::INTEGER ELSE %(param_3)s::INTEGER END) AS visited__rows, count(CASE WHEN (patrols.kind = %(kind_2)s::VARCHAR) THEN patrols.households_visited END) AS visited__known 
 FROM patrols 
 WHERE patrols.grid_id IN (SELECT scoped_areas.area_id 
 FROM scoped_areas) AND patrols.started_at >= %(p_start)s::TIMESTAMP WITHOUT TIME ZONE AND patrols.started_at < %(p_end)s::TIMESTAMP WITHOUT TIME ZONE GROUP BY patrols.worker_id
