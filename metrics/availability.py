@@ -12,13 +12,19 @@ from functools import lru_cache
 from typing import Mapping
 
 from data_access.schema import TABLE_LABELS, MappedSchema, column_label
-from metrics.definitions import METRICS, SOURCES, Derived, Measure, Ratio, inputs_of, needs
+from metrics.definitions import METRICS, SOURCES, WORKER_COLUMNS, Derived, Measure, Ratio, inputs_of, needs
 
 
 @lru_cache(maxsize=4096)
 def unavailable(name: str, schema: MappedSchema) -> tuple[tuple[str, str], ...]:
     """The (table, column) pairs a metric needs that the platform does not have (empty: computable)."""
     return tuple(sorted((t, c) for t, c in needs(name, schema) if schema.absent(t, c)))
+
+
+def attributable(name: str, schema: MappedSchema) -> bool:
+    """Whether the platform says whose rows a measure counts (the reporting worker, the patrolling worker)."""
+    table = SOURCES[METRICS[name].source][0]
+    return table in WORKER_COLUMNS and not schema.absent(table, WORKER_COLUMNS[table])
 
 
 def absent_reason(pairs, schema: MappedSchema) -> str:

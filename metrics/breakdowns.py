@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from data_access.db import Database
 from metrics.definitions import Ctx, handling_hours
-from metrics.labels import DIMENSION_NAMES, NO_CATEGORY, SOURCE_NAMES, UNKNOWN_CATEGORY, WEEKDAY_NAMES
+from metrics.labels import DIMENSION_NAMES, NO_CATEGORY, SOURCE_NAMES, UNKNOWN_CATEGORY, WEEKDAY_NAMES, name_of
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.stats import whole
@@ -36,7 +36,7 @@ def _labels(db: Database, by: str, keys: pd.Series, missing: str = NO_CATEGORY) 
         table, column = canon[by]
         names = DIMENSION_NAMES if by == "dimension" else SOURCE_NAMES
         values = [db.schema.map.canonical_value(table, column, k) for k in keys]
-        return [missing if pd.isna(v) else names.get(v, str(v)) for v in values]
+        return [name_of(names, v, missing) for v in values]
     if by == "category":
         names = category_names(db)
         return [missing if pd.isna(k) else names.get(k, str(k)) for k in keys]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from data_access.db import Database
 from metrics.definitions import MEASURES, Ctx
-from metrics.labels import SOURCE_NAMES, STATUS_NAMES
+from metrics.labels import NOT_RECORDED, SOURCE_NAMES, STATUS_NAMES, name_of
 from metrics.period import Period
 from metrics.privacy import mask_frame
 from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
@@ -35,8 +35,8 @@ def case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
 
 def finish_cases(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -> pd.DataFrame:
     smap = db.schema.map
-    frame["status"] = [STATUS_NAMES.get(smap.canonical_value("events", "status", s), s) for s in frame["status"]]
-    frame["source"] = [SOURCE_NAMES.get(smap.canonical_value("events", "source", s), s) for s in frame["source"]]
+    for col, names in (("status", STATUS_NAMES), ("source", SOURCE_NAMES)):
+        frame[col] = [name_of(names, smap.canonical_value("events", col, v), NOT_RECORDED) for v in frame[col]]
     for col in ("reported_at", "deadline_at", "closed_at"):
         frame[col] = pd.to_datetime(frame[col])
     frame["overdue_hours"] = ((pd.Timestamp(asof) - frame["deadline_at"]).dt.total_seconds() / 3600).round(1)

@@ -12,12 +12,11 @@ import sqlalchemy as sa
 
 from data_access.db import Database
 from metrics.definitions import Ctx
-from metrics.labels import LEVEL_NAMES
+from metrics.labels import LEVEL_NAMES, NOT_RECORDED
 from metrics.period import Period
 from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
 
 LEVELS = ("grid", "community", "street", "district")
-NOT_RECORDED = "未记录"
 
 
 def resolution_levels(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,

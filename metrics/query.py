@@ -19,11 +19,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
-from metrics.definitions import (DIMENSIONS, MEASURES, RATIOS, SOURCES, SURVEY_DIMENSIONS, WORKER_COLUMNS, WORKER_KEYS,
-                                 Ctx, Measure)
+from metrics.definitions import DIMENSIONS, MEASURES, RATIOS, SOURCES, SURVEY_DIMENSIONS, WORKER_KEYS, Ctx, Measure
 from metrics.dialect import MYSQL_FAMILY, period_start, ranked_percentiles
 from metrics.period import Period, Window
-from metrics.availability import unavailable
+from metrics.availability import attributable, unavailable
 from metrics.scope import Focus, scoped_areas
 
 KEYS = ("group_id", "period_start", "key")  # what per-source results are joined on
@@ -150,7 +149,8 @@ def aggregate(db: Database, focus: Focus, period: Period | Window, asof: datetim
     bucket (`period_start`) and per value of a breakdown (`key`: a DIMENSIONS name, or "worker").
     `only` keeps the rows whose breakdown value equals the one given ({"worker": 17})."""
     measures, ratios = expand(names)
-    absent = [n for n in measures if unavailable(n, db.schema) or _unattributed(db, n, [by, *(only or {})])]
+    by_worker = "worker" in [by, *(only or {})]
+    absent = [n for n in measures if unavailable(n, db.schema) or (by_worker and not attributable(n, db.schema))]
     ctx = Ctx(db.schema)
     areas = scoped_areas(db, focus, groups)
     params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, **(params or {}),
@@ -179,12 +179,6 @@ def aggregate(db: Database, focus: Focus, period: Period | Window, asof: datetim
     if result is None:  # every measure asked for is absent from this platform
         result = pd.DataFrame(columns=["group_id"])
     return _finish(result, measures, ratios, groups, grain or by, absent)
-
-
-def _unattributed(db: Database, name: str, splits) -> bool:
-    """A measure split by worker on a platform that does not say whose the rows are: 无数据, not one NULL worker."""
-    table = SOURCES[MEASURES[name].source][0]
-    return "worker" in splits and (table not in WORKER_COLUMNS or db.schema.absent(table, WORKER_COLUMNS[table]))
 
 
 def _finish(frame: pd.DataFrame, measures: list[str], ratios: list[str], groups, split, absent) -> pd.DataFrame:

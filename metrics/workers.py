@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from data_access.db import Database
 from data_access.errors import ConfigError
 from metrics.period import Period
+from metrics.availability import attributable
 from metrics.query import aggregate
 from metrics.scope import AreaTree, Focus, Scope, resolve, scoped_areas
 
@@ -79,10 +80,16 @@ def _per_worker(db: Database, focus, period: Period, asof: datetime) -> pd.DataF
     # numbers do not change with the drill level; rows of unknown grids or outside the scope never count.
     allowed = Focus(focus.scope_roots, focus.scope_roots)
     work = aggregate(db, allowed, period, asof, list(OWN_WORK), by="worker")
+    if "key" not in work:  # no measure can be attributed to a worker on this platform
+        work["key"] = pd.Series(dtype="float64")
     work = work.dropna(subset=["key"]).astype({"key": "int64"}).rename(columns={"key": "worker_id", **OWN_WORK})
-    frame = frame.merge(work.drop(columns=["group_id"]), on="worker_id", how="left")
-    for col in OWN_WORK.values():
-        frame[col] = frame[col].fillna(0).astype("int64")
+    frame = frame.merge(work.drop(columns=["group_id"]), on="worker_id", how="left", indicator=True)
+    idle = frame.pop("_merge") == "left_only"  # no row of theirs in the period: 0, where the platform says whose rows are
+    for measure, col in OWN_WORK.items():
+        if attributable(measure, db.schema):
+            frame[col] = frame[col].astype(float).where(~idle, 0)
+            if frame[col].notna().all():
+                frame[col] = frame[col].astype("int64")
     for col, table in (("role", "workers"), ("employment", "workers")):
         frame[col] = [db.schema.map.canonical_value(table, col, v) for v in frame[col]]
     return frame

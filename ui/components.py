@@ -113,11 +113,12 @@ def caption(ctx: AppContext, note: str = "") -> None:
     st.caption(ctx.caption() + (f" · {note}" if note else ""))
 
 
-def page_needs(ctx: AppContext, table: str, what: str) -> None:
-    """Stop the page with one line when the platform has none of the table it is about."""
-    if ctx.db.schema.absent(table):
-        st.info(f"{what}：{absent_reason([(table, 'id')], ctx.db.schema)}，本页没有可显示的内容。"
-                "可在 config.toml 的 [schema.tables] 中映射该表。", icon=":material/database_off:")
+def page_needs(ctx: AppContext, what: str, *needed: tuple[str, str]) -> None:
+    """Stop the page with one line when the platform lacks the (table, column) pairs it is about."""
+    absent = [(t, c) for t, c in needed if ctx.db.schema.absent(t, c)]
+    if absent:
+        st.info(f"{what}：{absent_reason(absent, ctx.db.schema)}，本页没有可显示的内容。"
+                "可在 config.toml 的 [schema] 中映射这些数据。", icon=":material/database_off:")
         st.stop()
 
 

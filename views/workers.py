@@ -2,7 +2,7 @@
 norm, and one worker's record (click a row; the worker's id goes into the URL as ?worker=). Worker names are personal data: masked unless the user may and chooses to see them (audited)."""
 import streamlit as st
 
-from metrics.labels import EMPLOYMENT_NAMES, ROLE_NAMES
+from metrics.labels import EMPLOYMENT_NAMES, NOT_RECORDED, ROLE_NAMES, name_of
 from metrics.worker_detail import worker_activity
 from metrics.workers import worker_table, working_days
 from ui import format as fmt
@@ -15,7 +15,7 @@ ctx = current()
 breadcrumb(ctx)
 st.title(f"网格员绩效 · {ctx.area_name}")
 st.caption(ctx.caption())
-page_needs(ctx, "workers", "网格员绩效")
+page_needs(ctx, "网格员绩效", ("workers", "id"), ("workers", "area_id"))
 table = ctx.metric(worker_table, model=ctx.settings.workers)
 if table.empty:
     st.info("所选区域没有登记的网格员、网格指导员或网格长。")
@@ -72,7 +72,7 @@ if wid is None:
     st.stop()
 row = shown[shown["worker_id"] == wid].iloc[0].to_dict()
 act = ctx.metric(worker_activity, worker_id=wid)
-st.subheader(f"个人档案：{fmt.md_escape(charts.worker_label(row, reveal=ctx.unmasked))} · {EMPLOYMENT_NAMES.get(row['employment'], row['employment'])}"
+st.subheader(f"个人档案：{fmt.md_escape(charts.worker_label(row, reveal=ctx.unmasked))} · {name_of(EMPLOYMENT_NAMES, row['employment'], NOT_RECORDED)}"
              f" · {ctx.tree.row(row['area_id'])['name']}")
 cards = st.columns(5)
 same_role = int((table["role"] == row["role"]).sum())

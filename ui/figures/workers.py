@@ -9,7 +9,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from metrics.labels import EMPLOYMENT_NAMES, ROLE_NAMES
+from metrics.labels import EMPLOYMENT_NAMES, NOT_RECORDED, ROLE_NAMES, name_of
 from metrics.privacy import mask_name
 from metrics.workers import COMPONENTS
 from ui.figures.common import layout as _layout, time_axis
@@ -33,7 +33,7 @@ def _name(name, reveal: bool) -> str:
 
 
 def worker_label(row, reveal: bool = False) -> str:
-    return f"{_name(row['name'], reveal)}（{ROLE_NAMES.get(row['role'], row['role'])}）"
+    return f"{_name(row['name'], reveal)}（{name_of(ROLE_NAMES, row['role'], NOT_RECORDED)}）"
 
 
 def table_view(table: pd.DataFrame, area_names, reveal: bool = False) -> pd.DataFrame:
@@ -42,8 +42,8 @@ def table_view(table: pd.DataFrame, area_names, reveal: bool = False) -> pd.Data
     pct = lambda col: (table[col] * 100).round(1)
     out = pd.DataFrame({
         "姓名": [_name(n, reveal) for n in table["name"]],
-        "岗位": table["role"].map(ROLE_NAMES).fillna(table["role"]),
-        "用工": table["employment"].map(EMPLOYMENT_NAMES).fillna(table["employment"]),
+        "岗位": [name_of(ROLE_NAMES, v, NOT_RECORDED) for v in table["role"]],
+        "用工": [name_of(EMPLOYMENT_NAMES, v, NOT_RECORDED) for v in table["employment"]],
         "所在区域": table["area_id"].map(area_names),
         "在岗": table["active"].fillna(False).astype(bool).map({True: "在岗", False: "离岗"}),
         "综合得分": table["score"].round(2), "等级": table["grade"].fillna("无数据"),
