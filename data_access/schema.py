@@ -341,6 +341,15 @@ class MappedSchema:
         codes = self.values(table, column, canonical)
         return expr == codes[0] if len(codes) == 1 else expr.in_(codes)
 
+    def canonical(self, expr: sa.ColumnElement, table: str, column: str) -> sa.ColumnElement:
+        """expr's canonical value, for grouping: several codes of one value fall into one group, and a code
+        standing for none stays itself (as text, so one CASE can return both)."""
+        mapping = self.map.values.get(table, {}).get(column)
+        if not mapping:
+            return expr
+        whens = [(expr.in_(self.values(table, column, [v])), sa.literal(v)) for v in mapping]
+        return sa.case(*whens, else_=sa.cast(expr, sa.String))
+
     def is_not(self, expr: sa.ColumnElement, table: str, column: str, *canonical: str) -> sa.ColumnElement:
         codes = self.values(table, column, canonical)
         return expr != codes[0] if len(codes) == 1 else expr.not_in(codes)

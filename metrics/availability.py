@@ -74,3 +74,26 @@ def reasons(names, schema: MappedSchema, row: Mapping) -> dict[str, str]:
         if n in METRICS and (why := reason(n, schema, row)):
             out[n] = why
     return out
+
+
+# What a page is about: without it the page says so and shows nothing (ui.components.page_needs).
+PAGE_DATA: dict[str, tuple[tuple[str, str], ...]] = {
+    "群众满意度": (("surveys", "result"),),
+    "网格员绩效": (("workers", "id"), ("workers", "area_id")),
+}
+
+
+def affected_metrics(schema: MappedSchema) -> list[tuple[str, str]]:
+    """(label, why) of every declared metric this platform cannot compute at all."""
+    return [(m.label, absent_reason(pairs, schema)) for name, m in METRICS.items()
+            if name != "safety_index" and (pairs := unavailable(name, schema))]
+
+
+def affected_pages(schema: MappedSchema) -> list[tuple[str, str]]:
+    """(page, why) of the pages that will show nothing but a notice."""
+    out = []
+    for page, needed in PAGE_DATA.items():
+        absent = [(t, c) for t, c in needed if schema.absent(t, c)]
+        if absent:
+            out.append((page, absent_reason(absent, schema)))
+    return out

@@ -15,6 +15,7 @@ from typing import Callable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import ColumnClause
 
 from data_access.schema import MappedSchema
 from metrics.dialect import hour_of_day, hours_between, iso_weekday
@@ -327,17 +328,18 @@ def needs(name: str, schema: MappedSchema) -> set[tuple[str, str]]:
     found = {(table, "id" if table == "areas" else "grid_id")} | ({(table, ts)} if ts else set())
     for fn in (m.where, m.value):
         if fn is not None:
+            # a table's columns are Columns, a derived table's (schema mapping) ColumnClauses
             found |= {(canonical[id(col.table)], col.key) for col in visitors.iterate(fn(ctx))
-                      if isinstance(col, sa.Column) and id(col.table) in canonical}
+                      if isinstance(col, ColumnClause) and id(getattr(col, "table", None)) in canonical}
     if any(t == "event_categories" for t, _ in found):  # reached through the event's category code
         found |= {("events", "category_code"), ("event_categories", "code")}
     return found
 
 # What event-based measures can be broken down by (surveys follow their event to its category).
 DIMENSIONS: dict[str, tuple[str, Callable[[Ctx], sa.ColumnElement]]] = {
-    "dimension": ("事件维度", lambda c: c.cat.c.dimension),
+    "dimension": ("事件维度", lambda c: c.schema.canonical(c.cat.c.dimension, "event_categories", "dimension")),
     "category": ("事件类别", lambda c: c.cat.c.code),
-    "source": ("来源", lambda c: c.e.c.source),
+    "source": ("来源", lambda c: c.schema.canonical(c.e.c.source, "events", "source")),
     "hour": ("时段", lambda c: hour_of_day(c.e.c.reported_at)),
     "weekday": ("星期", lambda c: iso_weekday(c.e.c.reported_at)),
     # both at once, as weekday·100 + hour, for the hour-of-day × weekday heatmap

@@ -22,7 +22,7 @@ from metrics.safety_index import SafetyModel
 from metrics.scope import AreaTree, Focus, Scope, resolve
 from metrics.definitions import LABELS, METRICS
 from metrics.formats import count as fmt_count, index as fmt_index, pct as fmt_pct, value as fmt_value
-from metrics.stats import change
+from metrics.stats import change, whole
 from metrics.summary import KPI_ROW, area_metrics, comparison_periods, summarize
 
 STREET_N, GRID_N = 3, 10  # places on each red and black list
@@ -89,7 +89,7 @@ class AreaWeek:
     level: str
     street: str               # the street it belongs to ("" for a street itself or above)
     reported: int
-    due_n: int                # due or closed cases with a deadline: the on-time rate's denominator
+    due_n: int | None         # due or closed cases with a deadline: the on-time rate's denominator
     safety_index: float | None
     safety_grade: str | None
     safety_color: str
@@ -210,7 +210,7 @@ def _area_rows(tree: AreaTree, ids: list[int], now: pd.DataFrame, before: pd.Dat
         rows.append(AreaWeek(
             code=str(info["code"]), name=str(info["name"]), level=str(info["level"]),
             street=_street_of(tree, i) if info["level"] != "street" else "",
-            reported=int(a["reported"]), due_n=int(a["due_n"]), safety_index=_value(a["safety_index"]), safety_grade=a["safety_grade"],
+            reported=int(a["reported"]), due_n=whole(a["due_n"]), safety_index=_value(a["safety_index"]), safety_grade=a["safety_grade"],
             safety_color=a["safety_color"], on_time_rate=_value(a["on_time_rate"]),
             closure_rate=_value(a["closure_rate"]), prev_reported=int(b["reported"]),
             prev_index=_value(b["safety_index"]), prev_grade=b["safety_grade"],

@@ -7,7 +7,7 @@ from typing import Callable
 
 import streamlit as st
 
-from metrics.availability import absent_reason
+from metrics.availability import PAGE_DATA, absent_reason
 from metrics.definitions import METRICS
 from metrics.formats import CHANGE, WRITERS
 from metrics.period import Period, preset
@@ -113,11 +113,11 @@ def caption(ctx: AppContext, note: str = "") -> None:
     st.caption(ctx.caption() + (f" · {note}" if note else ""))
 
 
-def page_needs(ctx: AppContext, what: str, *needed: tuple[str, str]) -> None:
-    """Stop the page with one line when the platform lacks the (table, column) pairs it is about."""
-    absent = [(t, c) for t, c in needed if ctx.db.schema.absent(t, c)]
+def page_needs(ctx: AppContext, page: str) -> None:
+    """Stop the page with one line when the platform lacks what it is about (metrics.availability.PAGE_DATA)."""
+    absent = [(t, c) for t, c in PAGE_DATA[page] if ctx.db.schema.absent(t, c)]
     if absent:
-        st.info(f"{what}：{absent_reason(absent, ctx.db.schema)}，本页没有可显示的内容。"
+        st.info(f"{page}：{absent_reason(absent, ctx.db.schema)}，本页没有可显示的内容。"
                 "可在 config.toml 的 [schema] 中映射这些数据。", icon=":material/database_off:")
         st.stop()
 

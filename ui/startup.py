@@ -12,9 +12,11 @@ import streamlit as st
 
 from configuration.bootstrap import ensure_demo
 from configuration.settings import Settings
+from data_access import check
 from data_access.db import Database
 from data_access.errors import ConfigError, DatabaseUnavailable
 from ui import resilience
+from ui.format import md_escape
 from ui import streamlit_internals as internals
 from ui.context import get_database, get_settings
 
@@ -73,8 +75,27 @@ def database_or_retry(settings: Settings) -> Database:
             st.stop()
         resilience.start_run(db, exc, settings.timezone)  # mid-session: the pages show their last good figures, marked stale
         return db
+    mapping_or_stop(db)
     resilience.start_run(db, None, settings.timezone)
     return db
+
+
+@st.cache_resource(show_spinner=False)
+def _structure(url: str, _db: Database) -> list:
+    return check.structure(_db)  # once per server and database: the catalogue and a LIMIT 0 per table
+
+
+def mapping_or_stop(db: Database) -> None:
+    """The checker's structural checks before any page: an unusable mapping stops with its message
+    (checked again on the next load, so fixing config.toml and refreshing is enough)."""
+    findings = _structure(str(db.engine.url), db)
+    if check.usable(findings):
+        return
+    _structure.clear()
+    errors = "\n".join(f"- {md_escape(f.line())}" for f in findings if f.level == check.ERROR)
+    st.error(f"数据库映射无法使用，驾驶舱无法启动（{db.target}）：\n\n{errors}\n\n"
+             "完整报告：python -m data_access.check。修改 config.toml 的 [schema] 后刷新页面。", icon=":material/error:")
+    st.stop()
 
 
 def show_unavailable(exc: DatabaseUnavailable) -> None:

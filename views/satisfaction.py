@@ -14,7 +14,7 @@ formats = {c: st.column_config.NumberColumn(format=f) for c, f in charts.TABLE_C
 breadcrumb(ctx)
 st.title(f"群众满意度 · {ctx.area_name}")
 caption(ctx, "满意率 =（满意 + 基本满意）/ 有效评价数；显著性为两比例 z 检验 p < 0.05")
-page_needs(ctx, "群众满意度", ("surveys", "result"))
+page_needs(ctx, "群众满意度")
 
 data = ctx.metric(sat.satisfaction_summary)
 if not data["satisfaction_n"]:

@@ -15,7 +15,7 @@ ctx = current()
 breadcrumb(ctx)
 st.title(f"网格员绩效 · {ctx.area_name}")
 st.caption(ctx.caption())
-page_needs(ctx, "网格员绩效", ("workers", "id"), ("workers", "area_id"))
+page_needs(ctx, "网格员绩效")
 table = ctx.metric(worker_table, model=ctx.settings.workers)
 if table.empty:
     st.info("所选区域没有登记的网格员、网格指导员或网格长。")

@@ -1,0 +1,24 @@
+"""The whole mapping report: the database checks (data_access.check), the area tree and the metrics
+this platform cannot compute. The command line prints it; 数据质量 shows it to administrators."""
+from __future__ import annotations
+
+from data_access.check import OK, WARNING, Finding, contents, structure, usable
+from data_access.db import Database
+from metrics.area_checks import tree_findings
+from metrics.availability import affected_metrics, affected_pages
+
+SECTIONS = ("表与字段", "代码映射", "数据内容", "区域树", "指标")
+
+
+def metric_findings(db: Database) -> list[Finding]:
+    out = [Finding(WARNING, "指标", label, f"将显示无数据：{why}") for label, why in affected_metrics(db.schema)]
+    out += [Finding(WARNING, "指标", f"{page}页", f"只显示说明：{why}") for page, why in affected_pages(db.schema)]
+    return out or [Finding(OK, "指标", "全部指标", "所需数据齐全")]
+
+
+def full_report(db: Database) -> list[Finding]:
+    """Every finding; what reads the data waits until the structure is known to be usable."""
+    found = structure(db)
+    if usable(found):
+        found += contents(db) + tree_findings(db) + metric_findings(db)
+    return found
