@@ -27,15 +27,25 @@ with left:
           "safety_color": next((g.color for g in ctx.settings.safety.grades if g.name == data["safety_grade"]),
                                "#9e9e9e")}])
     areas = shapes.merge(scores[["area_id", "safety_index", "safety_grade", "safety_color"]], on="area_id", how="left")
-    density = ctx.metric(geo.event_density, box=ctx.settings.map.city_box)
-    show_density = st.toggle("叠加事件密度热力图", value=False)
-    picked = st.pydeck_chart(maps.safety_map(areas, density, ctx.settings.map, show_density=show_density),
-                             on_select="rerun", selection_mode="single-object", key=f"map_{ctx.view.area_code}")
-    chosen = (picked.selection.objects.get("areas") or [{}])[0] if picked else {}
-    if chosen.get("code") and chosen["code"] != ctx.view.area_code and not children.empty:
-        drill(chosen["code"])
-    st.plotly_chart(safety.legend_strip(maps.grade_legend(ctx.settings.safety.grades)), config={"staticPlot": True})
-    caption(ctx, "区域按平安指数等级着色，点击区域下钻；热力为周期内上报事件的位置密度")
+    placed = maps.placement(areas, ctx.settings.map)
+    # A map with nothing to place would be an empty box with a legend: say what is missing instead.
+    why_not = None if placed.drawn else maps.placement_note(placed)
+    if why_not:
+        st.info(why_not)
+    else:
+        density = ctx.metric(geo.event_density, box=ctx.settings.map.city_box)
+        show_density = st.toggle("叠加事件密度热力图", value=False)
+        picked = st.pydeck_chart(maps.safety_map(areas, density, ctx.settings.map, show_density=show_density),
+                                 on_select="rerun", selection_mode="single-object", key=f"map_{ctx.view.area_code}")
+        chosen = maps.picked_area(picked.selection.objects) if picked else {}
+        if chosen.get("code") and chosen["code"] != ctx.view.area_code and not children.empty:
+            drill(chosen["code"])
+        st.plotly_chart(safety.legend_strip(maps.grade_legend(ctx.settings.safety.grades)),
+                        config={"staticPlot": True})
+        if placed.unplaced:
+            st.info(maps.placement_note(placed))
+    how = "（没有边界的区域画作其坐标处的圆点）" if placed.points else ""
+    caption(ctx, "" if why_not else f"区域按平安指数等级着色{how}，点击区域下钻；热力为周期内上报事件的位置密度")
 
 with right:
     st.metric(f"{ctx.area_name} 平安指数", f"{fmt.index(data['safety_index'])} {grade}",
