@@ -1,5 +1,5 @@
 """平安指数, 总览 and 指挥大屏 (AppTest) on copies of the fixture city with what a real platform may
-lack removed: outlines, coordinates. Pages never crash, never draw an empty map,
+lack removed: outlines, coordinates, the area register. Pages never crash, never draw an empty map,
 and say what is missing. Expected values are read from the copy itself with plain SQL.
 
 The fixture's streets and communities have coordinates but no outline; its grids have both.
@@ -18,6 +18,7 @@ from ui.figures import maps
 
 SAFETY, OVERVIEW = "views/safety.py", "views/overview.py"
 NO_GEOMETRY = "区域没有边界和坐标数据（areas.boundary、areas.lon/lat），无法绘制地图"
+EMPTY_WEEK = {"from": "2024-03-04", "to": "2024-03-11"}  # no event, survey or visit in the fixture
 COLOR = {g.name: g.color for g in DEFAULT_GRADES}
 
 
@@ -103,6 +104,19 @@ def test_without_outlines_or_coordinates_the_page_says_so_instead_of_a_map(open_
     assert no_map(at)
     assert at.info[0].value == NO_GEOMETRY
     assert at.metric[0].value != "无数据"  # the index itself is still there
+
+
+def test_overview_without_any_index_ranks_nobody_and_reads_no_data(open_page, fixture_copy):
+    url = fixture_copy("UPDATE areas SET population = NULL, households = NULL")
+    at = open_page(OVERVIEW, db_url=url, **EMPTY_WEEK)  # was: TypeError in ranking_table (.round on None)
+    table = at.dataframe[0].value
+    streets = sql(url, f"SELECT code {children_of('D')} ORDER BY code")
+    assert sorted((c,) for c in table.index) == streets
+    assert table["平安指数"].isna().all() and set(table["等级"]) == {"无数据"} and table["排名"].isna().all()
+    assert list(table["上报数"]) == [0, 0]
+    assert table["结案率"].isna().all()  # no case filed: no rate, not 0 %
+    assert "各街道在该周期内都没有平安指数（无数据），无法排名；下表列出其余指标。" in [i.value for i in at.info]
+    assert at.metric[-1].value == "无数据"  # the 平安指数 card
 
 
 @pytest.mark.parametrize("area", [None, "S1"])
