@@ -11,14 +11,14 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from metrics.safety_index import NO_DATA_COLOR
+from metrics.safety_index import DEFAULT_GRADES, NO_DATA_COLOR
 from metrics.period import Period
 from metrics.scope import Scope
 from metrics.weekly import weekly_review
 from reports import to_docx, to_xlsx, weekly_charts
 from reports.tables import list_table, signed, tables
 from tests.test_figures_workers import TABLE as WORKERS
-from ui.figures import events, overview, weekly, workers
+from ui.figures import events, overview, safety, weekly, workers
 from ui.figures.common import has_index
 
 NONE = [None, None]
@@ -91,6 +91,33 @@ def test_overdue_table_with_no_hours():
                           "overdue_hours": pd.Series([None], dtype=object)})
     out = events.overdue_table(cases)
     assert out["超期（天）"].isna().all() and list(out["事件类别"]) == ["未知类别"]
+
+
+def test_index_trend_and_contributions_without_any_index():
+    trend = pd.DataFrame({"period_start": pd.to_datetime(["2026-03-02", "2026-03-03"]),
+                          "safety_index": pd.Series(NONE, dtype=object)})
+    assert not has_index(trend) and not has_index(trend.iloc[:0])
+    fig = safety.index_trend(trend, DEFAULT_GRADES, "t")  # still builds; the page shows a message instead
+    assert fig.layout.yaxis.range == (0, 100)
+    parts = [{"key": "security_rate", "name": "治安警情率", "score": None, "lost": None, "weight": 0.3},
+             {"key": "on_time_rate", "name": "按期结案率", "score": 40.0, "lost": 18.0, "weight": 0.15}]
+    bar = safety.contributions(parts, "t").data[0]
+    assert list(bar.text) == ["40 分，拉低 18.0", "无数据"] and "%{text}" in bar.hovertemplate
+    assert list(bar.marker.color) == ["#c62828", safety.NO_SCORE]  # not the red of a score of 0
+
+
+def test_why_no_area_has_an_index():
+    parts = [{"key": k, "name": n, "score": None} for k, n in
+             [("security_rate", "治安警情率"), ("on_time_rate", "按期结案率"), ("visit_coverage", "巡查走访覆盖率")]]
+    summary = {"safety_index": None, "reported": 0, "safety_parts": parts}
+    assert safety.no_index_reason(summary, children()) == (
+        "平安指数无数据：该周期内没有上报事件；区域的人口、户数未登记或为 0，治安警情率、按期结案率、巡查走访覆盖率都无法计算，"
+        "因此没有绘制地图。")
+    busy = {**summary, "reported": 3, "safety_parts": parts[1:2]}
+    assert safety.no_index_reason(busy, children()) == "平安指数无数据：按期结案率都无法计算，因此没有绘制地图。"
+    # a grid (no children): its own index decides
+    assert safety.no_index_reason({**summary, "safety_index": 72.0}, children().iloc[:0]) is None
+    assert safety.no_index_reason(summary, children(safety_index=[None, 60.0])) is None
 
 
 def test_weekly_list_without_any_on_time_rate():

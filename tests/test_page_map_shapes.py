@@ -106,6 +106,19 @@ def test_without_outlines_or_coordinates_the_page_says_so_instead_of_a_map(open_
     assert at.metric[0].value != "无数据"  # the index itself is still there
 
 
+def test_without_any_index_the_page_says_why_and_draws_no_map(open_page, fixture_copy):
+    url = fixture_copy("UPDATE areas SET population = NULL, households = NULL")
+    assert sql(url, f"SELECT count(*) FROM events WHERE reported_at >= '{EMPTY_WEEK['from']}' "
+                    f"AND reported_at < '{EMPTY_WEEK['to']}'") == [(0,)]
+    at = open_page(SAFETY, db_url=url, **EMPTY_WEEK)
+    assert no_map(at)
+    reason = at.info[0].value
+    assert reason.startswith("平安指数无数据：该周期内没有上报事件；区域的人口、户数未登记或为 0，")
+    assert "治安警情率" in reason and "巡查走访覆盖率" in reason and reason.endswith("因此没有绘制地图。")
+    assert at.metric[0].value == "无数据"  # once, not "无数据 无数据"
+    assert "该周期内没有可计算指数的数据。" in [i.value for i in at.info]
+
+
 def test_overview_without_any_index_ranks_nobody_and_reads_no_data(open_page, fixture_copy):
     url = fixture_copy("UPDATE areas SET population = NULL, households = NULL")
     at = open_page(OVERVIEW, db_url=url, **EMPTY_WEEK)  # was: TypeError in ranking_table (.round on None)

@@ -8,14 +8,14 @@ from ui import format as fmt
 from ui.components import breadcrumb, caption, drill_from_chart
 from ui.context import current
 from ui.figures import maps, safety
-from ui.figures.common import GRAIN_NAMES, grain_for
+from ui.figures.common import GRAIN_NAMES, grain_for, has_index
 from ui.state import drill
 
 ctx = current()
 breadcrumb(ctx)
 st.title(f"平安指数 · {ctx.area_name}")
 data = ctx.summary()
-grade = data["safety_grade"] or "无数据"
+grade = data["safety_grade"]  # None with the index: the card then reads 无数据 once
 st.caption(ctx.caption())
 
 left, right = st.columns([3, 2])
@@ -28,8 +28,8 @@ with left:
                                "#9e9e9e")}])
     areas = shapes.merge(scores[["area_id", "safety_index", "safety_grade", "safety_color"]], on="area_id", how="left")
     placed = maps.placement(areas, ctx.settings.map)
-    # A map with nothing to place would be an empty box with a legend: say what is missing instead.
-    why_not = None if placed.drawn else maps.placement_note(placed)
+    # A map with nothing to colour, or nothing to place, would be an empty box: say why instead.
+    why_not = safety.no_index_reason(data, children) or (None if placed.drawn else maps.placement_note(placed))
     if why_not:
         st.info(why_not)
     else:
@@ -48,7 +48,7 @@ with left:
     caption(ctx, "" if why_not else f"区域按平安指数等级着色{how}，点击区域下钻；热力为周期内上报事件的位置密度")
 
 with right:
-    st.metric(f"{ctx.area_name} 平安指数", f"{fmt.index(data['safety_index'])} {grade}",
+    st.metric(f"{ctx.area_name} 平安指数", fmt.index(data["safety_index"]) + (f" {grade}" if grade else ""),
               delta=fmt.delta(data["safety_index"], data["previous"]["safety_index"], "points"),
               delta_description="环比")
     st.plotly_chart(safety.contributions(data["safety_parts"], "各指标得分：是什么拉低了指数"))
@@ -59,7 +59,7 @@ with right:
 grain = grain_for(ctx.view.period.days)
 a, b = st.columns(2)
 trend = ctx.trend(grain)
-if trend.empty:
+if not has_index(trend):  # no buckets, or buckets whose index is missing: an empty chart would mislead
     a.info("该周期内没有可计算指数的数据。")
 else:
     a.plotly_chart(safety.index_trend(trend, ctx.settings.safety.grades, f"平安指数走势（按{GRAIN_NAMES[grain]}）"))
