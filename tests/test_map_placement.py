@@ -77,7 +77,7 @@ def test_coordinates_outside_the_city_box_are_not_drawn_and_say_so(points_only):
     assert [r["code"] for r, _ in placed.points] == ["S1", "S2"]
     assert [(r["code"], why) for r, why in placed.unplaced] == [("S3", geometry.OUTSIDE)]
     note = maps.placement_note(placed)
-    assert note == "地图上有 1 个区域无法标出：1 个区域没有边界，坐标在城市范围（map.city_box）之外：西城街道"
+    assert note == "地图上未标出 1 个区域，没有边界，坐标在城市范围（map.city_box）之外：西城街道"
 
 
 # ---- what the map draws ----
@@ -131,8 +131,7 @@ def test_mixed_areas_draw_what_they_can_and_count_the_rest(mixed):
     assert [d["code"] for d in found[maps.POINT_LAYER]["data"]] == ["G2"]
     note = maps.placement_note(maps.placement(mixed))
     # names are Markdown-escaped: the note goes to st.info
-    assert note == ("地图上有 2 个区域无法标出：2 个区域没有边界和坐标数据（areas.boundary、areas.lon/lat）："
-                    "第三网格、第四\\*网格")
+    assert note == "地图上未标出 2 个区域，没有边界和坐标数据（areas.boundary、areas.lon/lat）：第三网格、第四\\*网格"
 
 
 def test_polygons_only_keep_the_old_layers_and_no_note(mixed):
@@ -147,14 +146,17 @@ def test_neither_outlines_nor_coordinates_say_what_is_missing(mixed):
     assert placed.drawn == 0
     assert maps.placement_note(placed) == "区域没有边界和坐标数据（areas.boundary、areas.lon/lat），无法绘制地图"
     outside = maps.placement(pd.DataFrame([area(1, "S1", "远方街道", lon=100.0, lat=20.0)]))
-    assert maps.placement_note(outside) == ("1 个区域没有边界，坐标在城市范围（map.city_box）之外：远方街道。"
-                                            "无法绘制地图")
+    assert maps.placement_note(outside) == "1 个区域没有边界，坐标在城市范围（map.city_box）之外：远方街道，无法绘制地图"
+    both = maps.placement(pd.concat([nothing, pd.DataFrame([area(5, "S5", "远方街道", lon=100.0, lat=20.0)])]))
+    assert maps.placement_note(both) == ("3 个区域无法标出：2 个没有边界和坐标数据（areas.boundary、areas.lon/lat）："
+                                         "第三网格、第四\\*网格；1 个没有边界，坐标在城市范围（map.city_box）之外：远方街道。"
+                                         "无法绘制地图")
 
 
 def test_many_unplaced_names_are_cut_short():
     many = pd.DataFrame([area(i, f"G{i}", f"网格{i}") for i in range(8)] + [area(9, "S", "有", lon=119.1, lat=36.6)])
     note = maps.placement_note(maps.placement(many))
-    assert note.startswith("地图上有 8 个区域无法标出：8 个区域") and note.endswith("网格0、网格1、网格2、网格3、网格4等")
+    assert note.startswith("地图上未标出 8 个区域，没有边界") and note.endswith("网格0、网格1、网格2、网格3、网格4等")
 
 
 def test_a_click_on_a_polygon_or_a_circle_names_the_area():

@@ -93,7 +93,7 @@ def test_mixed_areas_draw_what_they_can_and_say_how_many_are_missing(open_page, 
     assert [(d["code"],) for d in found[maps.AREA_LAYER]["data"]] == outlined
     assert [(d["code"],) for d in found[maps.POINT_LAYER]["data"]] == dotted
     assert [i.value for i in at.info] == [
-        "地图上有 1 个区域无法标出：1 个区域没有边界和坐标数据（areas.boundary、areas.lon/lat）：第七网格"]
+        "地图上未标出 1 个区域，没有边界和坐标数据（areas.boundary、areas.lon/lat）：第七网格"]
 
 
 @pytest.mark.parametrize("area", [None, "S2", "C2", "G3"])

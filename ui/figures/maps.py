@@ -38,6 +38,7 @@ OUTLINE = [255, 255, 255, 220]
 HIGHLIGHT = [255, 255, 255, 90]
 NO_DATA_LABEL = "无数据"
 GEOMETRY_COLUMNS = "areas.boundary、areas.lon/lat"
+UNPLACED = {MISSING: f"没有边界和坐标数据（{GEOMETRY_COLUMNS}）", OUTSIDE: "没有边界，坐标在城市范围（map.city_box）之外"}
 POINT_RADIUS = 12  # pixels: a circle stays readable at any zoom
 POINT_OUTLINE = [255, 255, 255, 230]
 POINT_PAD = 0.004  # degrees (about 400 m) around a circle when fitting the view
@@ -161,22 +162,21 @@ def _names(recs: list[dict], limit: int = 5) -> str:
 
 
 def placement_note(placed: Placed) -> str | None:
-    """What a map could not show, as Markdown for st.info / st.caption (names escaped); None when
-    every area is on it. With nothing placed at all the map is not drawn and this says so."""
+    """What a map could not show, as Markdown for st.info (names escaped); None when every area is
+    on it. With nothing placed at all the map is not drawn, and this says so."""
     if not placed.unplaced:
         return None
-    missing = [r for r, why in placed.unplaced if why == MISSING]
-    outside = [r for r, why in placed.unplaced if why == OUTSIDE]
-    if not placed.drawn and not outside:
-        return f"区域没有边界和坐标数据（{GEOMETRY_COLUMNS}），无法绘制地图"
-    parts = []
-    if missing:
-        parts.append(f"{len(missing)} 个区域没有边界和坐标数据（{GEOMETRY_COLUMNS}）：{_names(missing)}")
-    if outside:
-        parts.append(f"{len(outside)} 个区域没有边界，坐标在城市范围（map.city_box）之外：{_names(outside)}")
-    if not placed.drawn:
-        return "；".join(parts) + "。无法绘制地图"
-    return f"地图上有 {len(placed.unplaced)} 个区域无法标出：" + "；".join(parts)
+    groups = {why: [r for r, w in placed.unplaced if w == why] for why in UNPLACED}
+    groups = {why: recs for why, recs in groups.items() if recs}
+    if not placed.drawn and list(groups) == [MISSING]:
+        return f"区域{UNPLACED[MISSING]}，无法绘制地图"
+    n = len(placed.unplaced)
+    if len(groups) == 1:
+        (why, recs), = groups.items()
+        detail = f"{UNPLACED[why]}：{_names(recs)}"
+        return f"地图上未标出 {n} 个区域，{detail}" if placed.drawn else f"{n} 个区域{detail}，无法绘制地图"
+    detail = "；".join(f"{len(recs)} 个{UNPLACED[why]}：{_names(recs)}" for why, recs in groups.items())
+    return f"地图上未标出 {n} 个区域：{detail}" if placed.drawn else f"{n} 个区域无法标出：{detail}。无法绘制地图"
 
 
 def bounding_box(polygons: Iterable[list[list[float]]]) -> tuple[float, float, float, float] | None:
