@@ -68,6 +68,8 @@ def test_children_ranking_reads_no_data_never_zero():
     bar = overview.children_ranking(mixed, "t").data[0]
     assert list(bar.y) == ["西街道", "东街道"] and list(bar.text) == ["无数据", "47.8 预警"]
     assert list(bar.marker.color) == [NO_DATA_COLOR, "#c62828"]
+    # plotly draws no text on a bar of length 0: the 无数据 is written beside the axis
+    assert [(a.text, a.y, a.x) for a in overview.children_ranking(mixed, "t").layout.annotations] == [("无数据", "西街道", 0)]
 
 
 def test_rate_trend_with_a_rate_missing_in_every_bucket():
@@ -104,6 +106,7 @@ def test_index_trend_and_contributions_without_any_index():
     bar = safety.contributions(parts, "t").data[0]
     assert list(bar.text) == ["40 分，拉低 18.0", "无数据"] and "%{text}" in bar.hovertemplate
     assert list(bar.marker.color) == ["#c62828", safety.NO_SCORE]  # not the red of a score of 0
+    assert [(a.text, a.y) for a in safety.contributions(parts, "t").layout.annotations] == [("无数据", "治安警情率")]
 
 
 def test_why_no_area_has_an_index():

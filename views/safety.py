@@ -48,9 +48,9 @@ with left:
     caption(ctx, "" if why_not else f"区域按平安指数等级着色{how}，点击区域下钻；热力为周期内上报事件的位置密度")
 
 with right:
+    change = fmt.delta(data["safety_index"], data["previous"]["safety_index"], "points")
     st.metric(f"{ctx.area_name} 平安指数", fmt.index(data["safety_index"]) + (f" {grade}" if grade else ""),
-              delta=fmt.delta(data["safety_index"], data["previous"]["safety_index"], "points"),
-              delta_description="环比")
+              delta=change, delta_description="环比" if change else None)
     st.plotly_chart(safety.contributions(data["safety_parts"], "各指标得分：是什么拉低了指数"))
     if data["safety_missing"]:
         st.caption("无数据、未计入指数的指标：" + "、".join(data["safety_missing"]))

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from metrics.safety_index import NO_DATA_COLOR
 from ui import format as fmt
-from ui.figures.common import layout as _layout, numbers, time_axis
+from ui.figures.common import layout as _layout, no_data_labels, numbers, time_axis
 
 NO_DATA = fmt.NO_DATA
 
@@ -43,6 +43,7 @@ def children_ranking(children: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Bar(x=data["safety_index"].fillna(0), y=data["name"], orientation="h", marker_color=colors,
                            text=labels, textposition="auto", customdata=data[["code"]].to_numpy(),
                            hovertemplate="%{y}: %{text}<extra>点击下钻</extra>"))
+    no_data_labels(fig, data["name"][data["safety_index"].isna().to_numpy()])
     fig.update_xaxes(range=[0, 100], title="平安指数")
     return _layout(fig, title, height=max(320, 34 * len(data) + 90), hovermode="closest")
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from metrics.definitions import METRICS, inputs_of
 from metrics.labels import WEEKDAY_NAMES
 from ui import format as fmt
-from ui.figures.common import has_index, layout, numbers, time_axis
+from ui.figures.common import has_index, layout, no_data_labels, numbers, time_axis
 
 NO_SCORE = "#bdbdbd"
 
@@ -66,7 +66,7 @@ def index_trend(trend: pd.DataFrame, grades, title: str) -> go.Figure:
 
 def contributions(parts: list[dict], title: str) -> go.Figure:
     """Each indicator's score (0–100) with the points of the index it lost. A missing one gets an
-    empty bar (length 0, so its label still shows) whose label and hover say 无数据, never 0 分."""
+    empty bar whose label (an annotation beside the axis) and hover say 无数据, never 0 分."""
     rows = pd.DataFrame(parts, columns=["name", "score", "lost", "weight"])
     rows = rows.iloc[::-1]  # first indicator on top
     scores, lost = numbers(rows["score"]), numbers(rows["lost"])
@@ -77,6 +77,7 @@ def contributions(parts: list[dict], title: str) -> go.Figure:
                               for s in scores],
                 customdata=rows[["weight"]].to_numpy(),
                 hovertemplate="%{y}：%{text}，权重 %{customdata[0]}<extra></extra>")
+    no_data_labels(fig, rows["name"][scores.isna().to_numpy()])
     fig.update_xaxes(range=[0, 100], title="指标得分（效能系数法，权重见悬停）")
     return layout(fig, title, height=60 * len(rows) + 100, hovermode="closest")
 
