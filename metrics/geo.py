@@ -1,4 +1,4 @@
-"""What the 平安指数 map draws: area outlines and event density, both scoped and aggregated in SQL."""
+"""What the 平安指数 map draws: area outlines or positions and event density, both scoped and aggregated in SQL."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -15,14 +15,15 @@ DEFAULT_CELL = 0.005  # degrees: about 450 m × 550 m around lat 36.6
 
 def area_shapes(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
                 tree: AreaTree | None = None) -> pd.DataFrame:
-    """Outlines (GeoJSON text, may be missing) of the children of the area, or of the area itself
-    when it has none (a grid)."""
+    """Outlines (GeoJSON text) and lon/lat of the children of the area, or of the area itself when
+    it has none (a grid). Any of them may be missing: a map draws an area without an outline at its
+    coordinates."""
     tree, focus = focus_for(db, tree, scope, area_code)
     ids = child_groups(tree, focus) or list(focus.area_ids)
     a = db.schema.table("areas")
     allowed = scoped_areas(db, focus)
     stmt = (sa.select(a.c.id.label("area_id"), a.c.code.label("code"), a.c.name.label("name"),
-                      a.c.boundary.label("boundary"))
+                      a.c.lon.label("lon"), a.c.lat.label("lat"), a.c.boundary.label("boundary"))
             .where(a.c.id.in_(sa.bindparam("ids", ids, expanding=True)), a.c.id.in_(sa.select(allowed.c.area_id)))
             .order_by(a.c.code))
     return db.query(stmt)

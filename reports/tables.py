@@ -10,6 +10,7 @@ import pandas as pd
 
 from metrics.scope import LEVEL_NAMES
 from metrics.definitions import METRICS
+from metrics.formats import missing
 from metrics.weekly import KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, kpi_change, narrative
 
 SHEETS = ("概况", "KPI", "街道红黑榜", "网格红黑榜", "等级下降", "文字摘要")
@@ -21,7 +22,7 @@ KIND_FORMATS = {"count": "#,##0", "rate": "0.0%", "hours": "0.0", "index": "0.0"
 
 def signed(kind: str, value: float | None) -> str:
     """A change with its sign and unit: counts and hours in %, rates in pp, the index in points."""
-    if value is None:
+    if missing(value):  # None, and NaN from a column the database left empty
         return "无数据"
     unit = {"count": "%", "hours": "%", "rate": "pp", "index": ""}[kind]
     text = f"{value:+.1f}"

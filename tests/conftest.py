@@ -80,5 +80,5 @@ def fixture_db(fixture_url):
     db = Database.connect(fixture_url)
     yield db
     db.dispose()
-from tests.apptest import open_page, users_file  # noqa: E402,F401  (shared AppTest fixtures)
+from tests.apptest import fixture_copy, open_page, users_file  # noqa: E402,F401  (shared AppTest fixtures)
 from tests.pgcluster import cluster  # noqa: E402,F401  (a throwaway PostgreSQL server, per module)

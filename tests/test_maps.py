@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from configuration.settings import MapSettings
 from metrics.safety_index import DEFAULT_GRADES, NO_DATA_COLOR, Grade
-from ui.figures import maps
+from ui.figures import geometry, maps
 
 GRADE_COLOR = {g.name: g.color for g in DEFAULT_GRADES}
 
@@ -118,8 +118,8 @@ def test_missing_or_bad_boundary_is_skipped_and_counted(areas, boundary):
 
 def test_geojson_feature_and_dict_boundaries_are_read():
     feature = {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [square(1, 2)]}}
-    assert maps.parse_boundary(json.dumps(feature)) == [square(1, 2)]
-    assert maps.parse_boundary(feature["geometry"]) == [square(1, 2)]
+    assert geometry.parse_boundary(json.dumps(feature)) == [square(1, 2)]
+    assert geometry.parse_boundary(feature["geometry"]) == [square(1, 2)]
 
 
 def test_all_areas_skipped_gives_empty_frame_and_configured_view():

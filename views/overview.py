@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.figures import overview as charts
-from ui.figures.common import GRAIN_NAMES, grain_for
+from ui.figures.common import GRAIN_NAMES, grain_for, has_index
 from ui.components import KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows
 from ui.context import current
 
@@ -33,9 +33,12 @@ level = children_level(children)
 if level:
     st.subheader(f"下级{level}排名（按平安指数，点击条形或表格行下钻）")
     key = ctx.view.area_code or "top"
-    chart = st.plotly_chart(charts.children_ranking(children, f"各{level}平安指数"), on_select="rerun",
-                            selection_mode="points", key=f"rank_chart_{key}")
-    drill_from_chart(chart)
+    if has_index(children):
+        chart = st.plotly_chart(charts.children_ranking(children, f"各{level}平安指数"), on_select="rerun",
+                                selection_mode="points", key=f"rank_chart_{key}")
+        drill_from_chart(chart)
+    else:  # a chart of empty bars would look like a ranking of zeros
+        st.info(f"各{level}在该周期内都没有平安指数（无数据），无法排名；下表列出其余指标。")
     table = charts.ranking_table(children)
     picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", key=f"rank_table_{key}",
                           hide_index=True, column_config={

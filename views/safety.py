@@ -8,14 +8,14 @@ from ui import format as fmt
 from ui.components import breadcrumb, caption, drill_from_chart
 from ui.context import current
 from ui.figures import maps, safety
-from ui.figures.common import GRAIN_NAMES, grain_for
+from ui.figures.common import GRAIN_NAMES, grain_for, has_index
 from ui.state import drill
 
 ctx = current()
 breadcrumb(ctx)
 st.title(f"平安指数 · {ctx.area_name}")
 data = ctx.summary()
-grade = data["safety_grade"] or "无数据"
+grade = data["safety_grade"]  # None with the index: the card then reads 无数据 once
 st.caption(ctx.caption())
 
 left, right = st.columns([3, 2])
@@ -27,20 +27,30 @@ with left:
           "safety_color": next((g.color for g in ctx.settings.safety.grades if g.name == data["safety_grade"]),
                                "#9e9e9e")}])
     areas = shapes.merge(scores[["area_id", "safety_index", "safety_grade", "safety_color"]], on="area_id", how="left")
-    density = ctx.metric(geo.event_density, box=ctx.settings.map.city_box)
-    show_density = st.toggle("叠加事件密度热力图", value=False)
-    picked = st.pydeck_chart(maps.safety_map(areas, density, ctx.settings.map, show_density=show_density),
-                             on_select="rerun", selection_mode="single-object", key=f"map_{ctx.view.area_code}")
-    chosen = (picked.selection.objects.get("areas") or [{}])[0] if picked else {}
-    if chosen.get("code") and chosen["code"] != ctx.view.area_code and not children.empty:
-        drill(chosen["code"])
-    st.plotly_chart(safety.legend_strip(maps.grade_legend(ctx.settings.safety.grades)), config={"staticPlot": True})
-    caption(ctx, "区域按平安指数等级着色，点击区域下钻；热力为周期内上报事件的位置密度")
+    placed = maps.placement(areas, ctx.settings.map)
+    # A map with nothing to colour, or nothing to place, would be an empty box: say why instead.
+    why_not = safety.no_index_reason(data, children) or (None if placed.drawn else maps.placement_note(placed))
+    if why_not:
+        st.info(why_not)
+    else:
+        density = ctx.metric(geo.event_density, box=ctx.settings.map.city_box)
+        show_density = st.toggle("叠加事件密度热力图", value=False)
+        picked = st.pydeck_chart(maps.safety_map(areas, density, ctx.settings.map, show_density=show_density),
+                                 on_select="rerun", selection_mode="single-object", key=f"map_{ctx.view.area_code}")
+        chosen = maps.picked_area(picked.selection.objects) if picked else {}
+        if chosen.get("code") and chosen["code"] != ctx.view.area_code and not children.empty:
+            drill(chosen["code"])
+        st.plotly_chart(safety.legend_strip(maps.grade_legend(ctx.settings.safety.grades)),
+                        config={"staticPlot": True})
+        if placed.unplaced:
+            st.info(maps.placement_note(placed))
+    how = "（没有边界的区域画作其坐标处的圆点）" if placed.points else ""
+    caption(ctx, "" if why_not else f"区域按平安指数等级着色{how}，点击区域下钻；热力为周期内上报事件的位置密度")
 
 with right:
-    st.metric(f"{ctx.area_name} 平安指数", f"{fmt.index(data['safety_index'])} {grade}",
-              delta=fmt.delta(data["safety_index"], data["previous"]["safety_index"], "points"),
-              delta_description="环比")
+    change = fmt.delta(data["safety_index"], data["previous"]["safety_index"], "points")
+    st.metric(f"{ctx.area_name} 平安指数", fmt.index(data["safety_index"]) + (f" {grade}" if grade else ""),
+              delta=change, delta_description="环比" if change else None)
     st.plotly_chart(safety.contributions(data["safety_parts"], "各指标得分：是什么拉低了指数"))
     if data["safety_missing"]:
         st.caption("无数据、未计入指数的指标：" + "、".join(data["safety_missing"]))
@@ -49,7 +59,7 @@ with right:
 grain = grain_for(ctx.view.period.days)
 a, b = st.columns(2)
 trend = ctx.trend(grain)
-if trend.empty:
+if not has_index(trend):  # no buckets, or buckets whose index is missing: an empty chart would mislead
     a.info("该周期内没有可计算指数的数据。")
 else:
     a.plotly_chart(safety.index_trend(trend, ctx.settings.safety.grades, f"平安指数走势（按{GRAIN_NAMES[grain]}）"))

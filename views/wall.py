@@ -87,10 +87,14 @@ def live() -> None:
     with middle, st.container(key="wall-panel-centre"):
         st.markdown(f"### {fig.VIEW_TITLES[centre]}")
         if centre == "map":
-            if shapes is None or children is None:
+            areas = None if shapes is None or children is None else fig.map_areas(shapes, children)
+            placed = None if areas is None else maps.placement(areas, settings.map)
+            if placed is None:
                 st.markdown(fig.UNAVAILABLE)
+            elif not placed.drawn:  # no outline and no coordinates: say so rather than show an empty box
+                st.markdown(maps.placement_note(placed))
             else:
-                st.pydeck_chart(fig.wall_map(fig.map_areas(shapes, children), settings.map), width=fig.MAP_WIDTH,
+                st.pydeck_chart(fig.wall_map(areas, settings.map), width=fig.MAP_WIDTH,
                                 height=fig.MAP_HEIGHT, key="wall_map")
                 st.image(fig.legend_svg(maps.grade_legend(settings.safety.grades)), width=fig.CENTRE_WIDTH)
         else:

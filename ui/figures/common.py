@@ -1,7 +1,10 @@
 """Shared look of every chart: Chinese fonts, titles, margins, date axes, grade colours."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
+
+from metrics.formats import NO_DATA
 
 FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif", size=15)
 GRAIN_NAMES = {"day": "日", "week": "周", "month": "月"}
@@ -23,3 +26,24 @@ def time_axis(fig: go.Figure) -> go.Figure:
 def grain_for(days: int) -> str:
     """Trend resolution that keeps a chart between roughly 7 and 45 points."""
     return "day" if days <= 45 else "week" if days <= 200 else "month"
+
+
+def numbers(column: pd.Series) -> pd.Series:
+    """A column as floats with NaN where it is missing. A column the database filled with NULL only
+    (no child has an index, no case was due) arrives as None objects, on which arithmetic and
+    .round() raise; text and Decimal values become floats or NaN too."""
+    return pd.to_numeric(column, errors="coerce").astype(float)
+
+
+def has_index(frame: pd.DataFrame) -> bool:
+    """Whether any row (child area, time bucket) has a 平安指数; with none, a ranking or trend chart
+    would be bars and points of nothing, so the page says 无数据 instead."""
+    return "safety_index" in frame and bool(numbers(frame["safety_index"]).notna().any())
+
+
+def no_data_labels(fig: go.Figure, rows) -> go.Figure:
+    """Write 无数据 beside the axis of a horizontal bar chart for each of `rows` (y categories):
+    plotly draws no text on a bar of length 0, so a missing value would otherwise just be blank."""
+    for y in rows:
+        fig.add_annotation(x=0, y=y, text=NO_DATA, xanchor="left", showarrow=False, font=dict(color="#757575"))
+    return fig

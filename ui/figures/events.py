@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.figures.common import layout as _layout
+from ui.figures.common import layout as _layout, numbers
 
 CLOSURE, ON_TIME = "#1565c0", "#90caf9"
 LEVEL_COLORS = {"网格": "#2e7d32", "社区": "#81c784", "街道": "#ffb74d", "区": "#e57373", "未记录": "#bdbdbd"}
@@ -107,9 +107,9 @@ def child_table(children: pd.DataFrame) -> pd.DataFrame:
     data = children.sort_values(["on_time_rate", "closure_rate"], ascending=False, na_position="last")
     out = pd.DataFrame({
         "区域": data["name"], "上报数": data["reported"], "立案数": data["filed"], "结案数": data["closed"],
-        "结案率": data["closure_rate"] * 100, "按期结案率": data["on_time_rate"] * 100,
-        "超期未结": data["overdue_open"], "网格内化解率": data["grid_resolved_rate"] * 100,
-        "办结时长中位数（小时）": data["median_hours"].round(1),
+        "结案率": numbers(data["closure_rate"]) * 100, "按期结案率": numbers(data["on_time_rate"]) * 100,
+        "超期未结": data["overdue_open"], "网格内化解率": numbers(data["grid_resolved_rate"]) * 100,
+        "办结时长中位数（小时）": numbers(data["median_hours"]).round(1),
     })
     out.index = data["code"].astype(str)
     return out

@@ -5,15 +5,19 @@ Pure builders: DataFrames in, a pydeck Deck out. The deck never refers to a base
 `MapSettings.tile_url` is set. Database text (area names) reaches the browser only through the
 tooltip's "text" form, which deck.gl renders as plain text, never as HTML.
 
+An area without a usable boundary is drawn as a labelled circle at its coordinates; one with
+neither is left out, and `placement_note` gives the words for what is missing (ui/figures/geometry.py
+decides where each area goes).
+
 Selection in Streamlit (`st.pydeck_chart(deck, on_select="rerun", selection_mode="single-object",
-key=...)`): the clicked area is `event.selection.objects["areas"][0]` — one row of
-`polygon_rows()` as a dict (`code`, `area_id`, `name`, …).
+key=...)`): `picked_area(event.selection.objects)` is the clicked polygon's or circle's row as a
+dict (`code`, `area_id`, `name`, …), as in `map_records()`.
 """
 from __future__ import annotations
 
 import json
 import math
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Mapping, NamedTuple
 from urllib.parse import quote
 
 import pandas as pd
@@ -21,13 +25,24 @@ import pydeck as pdk
 
 from configuration.settings import MapSettings
 from metrics.safety_index import DEFAULT_GRADES, NO_DATA_COLOR, Grade
+from ui import format as fmt
+from ui.figures.common import FONT
+from ui.figures.geometry import MISSING, OUTSIDE, Placed, is_missing, place
 
 AREA_LAYER = "areas"
+POINT_LAYER = "area_points"
+POINT_LABEL_LAYER = "area_names"
 DENSITY_LAYER = "density"
 FILL_ALPHA = 170
 OUTLINE = [255, 255, 255, 220]
 HIGHLIGHT = [255, 255, 255, 90]
 NO_DATA_LABEL = "无数据"
+GEOMETRY_COLUMNS = "areas.boundary、areas.lon/lat"
+UNPLACED = {MISSING: f"没有边界和坐标数据（{GEOMETRY_COLUMNS}）", OUTSIDE: "没有边界，坐标在城市范围（map.city_box）之外"}
+POINT_RADIUS = 12  # pixels: a circle stays readable at any zoom
+POINT_OUTLINE = [255, 255, 255, 230]
+POINT_PAD = 0.004  # degrees (about 400 m) around a circle when fitting the view
+LABEL_COLOR = [33, 33, 33, 255]
 MIN_ZOOM, MAX_ZOOM = 8.0, 16.0
 # Blue-purple ramp, kept apart from the green/yellow/orange/red of the grades underneath; low
 # densities fade out so the grade colours stay readable under the heat.
@@ -71,72 +86,6 @@ def hex_to_rgba(color: str, alpha: int = 255) -> list[int]:
     return [*rgb, int(max(0, min(255, alpha)))]
 
 
-def is_missing(value: Any) -> bool:
-    """None, NaN, NA, NaT (of any numpy/pandas flavour); containers and text are never missing."""
-    if value is None:
-        return True
-    if isinstance(value, (str, bytes, list, tuple, dict)):
-        return False
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _ring(ring: Any) -> list[list[float]] | None:
-    """A GeoJSON linear ring as [[lon, lat], …] of finite floats, or None when it is not one."""
-    if not isinstance(ring, list) or len(ring) < 3:
-        return None
-    out = []
-    for point in ring:
-        if not isinstance(point, (list, tuple)) or len(point) < 2:
-            return None
-        lon, lat = point[0], point[1]
-        if isinstance(lon, bool) or isinstance(lat, bool) or not isinstance(lon, (int, float)) \
-                or not isinstance(lat, (int, float)):
-            return None
-        lon, lat = float(lon), float(lat)
-        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-            return None
-        out.append([lon, lat])
-    distinct = {tuple(p) for p in out}
-    return out if len(distinct) >= 3 else None
-
-
-def parse_boundary(boundary: Any) -> list[list[list[float]]]:
-    """Outer rings of a GeoJSON Polygon/MultiPolygon (text or dict; a Feature's geometry is used).
-
-    Holes are dropped. Unparsable text, other geometry types and broken parts give no rings.
-    """
-    if is_missing(boundary):
-        return []
-    geom = boundary
-    if isinstance(geom, (str, bytes)):
-        try:
-            geom = json.loads(geom)
-        except (ValueError, TypeError):
-            return []
-    if isinstance(geom, dict) and geom.get("type") == "Feature":
-        geom = geom.get("geometry")
-    if not isinstance(geom, dict):
-        return []
-    coords = geom.get("coordinates")
-    if not isinstance(coords, list):
-        return []
-    if geom.get("type") == "Polygon":
-        parts = [coords]
-    elif geom.get("type") == "MultiPolygon":
-        parts = coords
-    else:
-        return []
-    rings = []
-    for part in parts:
-        ring = _ring(part[0]) if isinstance(part, list) and part else None
-        if ring is not None:
-            rings.append(ring)
-    return rings
-
-
 def area_label(name: Any, index: Any, grade: Any, reported: Any = None) -> str:
     """Tooltip text: "凤凰街道 93.1 平安" (or "凤凰街道 无数据"), then "上报 1,234 件" on a second line."""
     name = "" if is_missing(name) else str(name)
@@ -149,40 +98,85 @@ def area_label(name: Any, index: Any, grade: Any, reported: Any = None) -> str:
     return text
 
 
-def _polygon_records(areas: pd.DataFrame, alpha: int = FILL_ALPHA) -> tuple[list[dict], int]:
-    records, skipped = [], 0
-    has_reported = "reported" in areas.columns
-    for rec in areas.to_dict("records"):
-        rings = parse_boundary(rec.get("boundary"))
-        if not rings:
-            skipped += 1
-            continue
-        index = rec.get("safety_index")
-        color = rec.get("safety_color")
-        color = NO_DATA_COLOR if is_missing(color) or is_missing(index) else color
-        area_id, code = rec.get("area_id"), rec.get("code")
-        base = {
-            "area_id": None if is_missing(area_id) else int(area_id),
-            "code": None if is_missing(code) else str(code),
-            "name": "" if is_missing(rec.get("name")) else str(rec["name"]),
-            "fill_color": hex_to_rgba(color, alpha),
-            "line_color": list(OUTLINE),
-            "label": area_label(rec.get("name"), index, rec.get("safety_grade"),
-                                rec.get("reported") if has_reported else None),
-        }
-        records.extend({**base, "polygon": ring} for ring in rings)
-    return records, skipped
+def _record(rec: dict, alpha: int, with_reported: bool) -> dict:
+    """What the map carries for one area, in plain Python values: the deck's JSON never holds NaN."""
+    index = rec.get("safety_index")
+    color = rec.get("safety_color")
+    color = NO_DATA_COLOR if is_missing(color) or is_missing(index) else color
+    area_id, code = rec.get("area_id"), rec.get("code")
+    return {
+        "area_id": None if is_missing(area_id) else int(area_id),
+        "code": None if is_missing(code) else str(code),
+        "name": "" if is_missing(rec.get("name")) else str(rec["name"]),
+        "fill_color": hex_to_rgba(color, alpha),
+        "line_color": list(OUTLINE),
+        "label": area_label(rec.get("name"), index, rec.get("safety_grade"),
+                            rec.get("reported") if with_reported else None),
+    }
+
+
+class MapRecords(NamedTuple):
+    polygons: list[dict]  # one per outer ring, with "polygon"
+    points: list[dict]  # one per area drawn as a circle, with "position" [lon, lat]
+    placed: Placed  # which areas went where, and why the others could not be placed
+
+
+def map_records(areas: pd.DataFrame, box: tuple[float, float, float, float] | None = None,
+                alpha: int = FILL_ALPHA) -> MapRecords:
+    """The layers' rows: each area by its polygon(s), else as a circle at its coordinates (inside
+    `box`, the configured city box), else left out and counted in `placed.unplaced`."""
+    placed = place(areas, box)
+    with_reported = "reported" in areas.columns
+    polygons = [{**_record(rec, alpha, with_reported), "polygon": ring}
+                for rec, rings in placed.shapes for ring in rings]
+    points = [{**_record(rec, alpha, with_reported), "position": list(point)} for rec, point in placed.points]
+    return MapRecords(polygons, points, placed)
+
+
+def placement(areas: pd.DataFrame, settings: MapSettings | None = None) -> Placed:
+    """Where `safety_map` puts each area with these settings (their city box), before drawing it."""
+    return place(areas, (settings or MapSettings()).city_box)
 
 
 def polygon_rows(areas: pd.DataFrame, alpha: int = FILL_ALPHA) -> tuple[pd.DataFrame, int]:
     """One row per polygon (a MultiPolygon gives one row per part, same code) and the number of
-    areas skipped because their boundary is missing or unparsable.
+    areas without one because their boundary is missing or unparsable.
 
     Columns: area_id, code, name, polygon ([[lon, lat], …] outer ring), fill_color ([r, g, b, a]
     from the grade colour), line_color, label.
     """
-    records, skipped = _polygon_records(areas, alpha)
-    return pd.DataFrame(records, columns=_COLUMNS), skipped
+    records = map_records(areas, None, alpha)
+    return pd.DataFrame(records.polygons, columns=_COLUMNS), len(areas) - len(records.placed.shapes)
+
+
+def picked_area(objects: Mapping[str, list] | None) -> dict:
+    """The clicked area from a pydeck selection's `objects`: a polygon or a circle, else {}."""
+    objects = objects or {}
+    return next((rows[0] for rows in (objects.get(AREA_LAYER), objects.get(POINT_LAYER)) if rows), {})
+
+
+def _names(recs: list[dict], limit: int = 5) -> str:
+    names = [fmt.md_escape(r.get("name")) for r in recs if not is_missing(r.get("name"))][:limit]
+    more = "等" if len(recs) > len(names) else ""
+    return "、".join(names) + more
+
+
+def placement_note(placed: Placed) -> str | None:
+    """What a map could not show, as Markdown for st.info (names escaped); None when every area is
+    on it. With nothing placed at all the map is not drawn, and this says so."""
+    if not placed.unplaced:
+        return None
+    groups = {why: [r for r, w in placed.unplaced if w == why] for why in UNPLACED}
+    groups = {why: recs for why, recs in groups.items() if recs}
+    if not placed.drawn and list(groups) == [MISSING]:
+        return f"区域{UNPLACED[MISSING]}，无法绘制地图"
+    n = len(placed.unplaced)
+    if len(groups) == 1:
+        (why, recs), = groups.items()
+        detail = f"{UNPLACED[why]}：{_names(recs)}"
+        return f"地图上未标出 {n} 个区域，{detail}" if placed.drawn else f"{n} 个区域{detail}，无法绘制地图"
+    detail = "；".join(f"{len(recs)} 个{UNPLACED[why]}：{_names(recs)}" for why, recs in groups.items())
+    return f"地图上未标出 {n} 个区域：{detail}" if placed.drawn else f"{n} 个区域无法标出：{detail}。无法绘制地图"
 
 
 def bounding_box(polygons: Iterable[list[list[float]]]) -> tuple[float, float, float, float] | None:
@@ -257,22 +251,58 @@ def basemap_style(tile_url: str = "") -> str:
     return "data:application/json;charset=utf-8," + quote(json.dumps(style, separators=(",", ":")), safe="")
 
 
+def _point_box(point: list[float], d: float = POINT_PAD) -> list[list[float]]:
+    """A small square around a circle's centre, so the initial view leaves room for it and its name."""
+    lon, lat = point
+    return [[lon - d, lat - d], [lon + d, lat + d], [lon - d, lat + d]]
+
+
+def _area_layers(records: MapRecords, point_labels: bool) -> list[pdk.Layer]:
+    # pydeck reads a bare string argument as a JavaScript expression: constants are quoted.
+    layers = []
+    if records.polygons:
+        layers.append(pdk.Layer(
+            "PolygonLayer", id=AREA_LAYER, data=records.polygons, get_polygon="polygon",
+            get_fill_color="fill_color", get_line_color="line_color", line_width_min_pixels=1,
+            line_width_max_pixels=2, get_line_width=1, line_width_units="'pixels'", stroked=True, filled=True,
+            pickable=True, auto_highlight=True, highlight_color=HIGHLIGHT,
+        ))
+    if records.points:
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", id=POINT_LAYER, data=records.points, get_position="position",
+            get_fill_color="fill_color", get_line_color=POINT_OUTLINE, get_radius=POINT_RADIUS,
+            radius_units="'pixels'", line_width_units="'pixels'", get_line_width=2, stroked=True, filled=True,
+            pickable=True, auto_highlight=True, highlight_color=HIGHLIGHT,
+        ))
+    if records.points and point_labels:
+        # WebGL text, never HTML; its font atlas is drawn from the browser's own fonts (no download),
+        # and holds only the characters listed, so the names' Chinese characters are listed.
+        chars = "".join(sorted(set("".join(r["name"] for r in records.points)) - set("\n'\"`@")))
+        layers.append(pdk.Layer(
+            "TextLayer", id=POINT_LABEL_LAYER, data=records.points, get_position="position", get_text="name",
+            get_size=14, size_units="'pixels'", get_color=LABEL_COLOR, font_family=f"'{FONT['family']}'",
+            character_set=f"'{chars}'", get_text_anchor="'middle'", get_alignment_baseline="'top'",
+            get_pixel_offset=[0, POINT_RADIUS + 4], outline_width=4, outline_color=[255, 255, 255, 230],
+            font_settings={"sdf": True}, pickable=False,
+        ))
+    return layers
+
+
 def safety_map(areas: pd.DataFrame, density: pd.DataFrame | None = None, settings: MapSettings | None = None,
-               *, show_density: bool = True, height: int = 620, width: int = 700) -> pdk.Deck:
-    """The 平安指数 map: areas filled with their grade colour (layer "areas", pickable), the event
-    density heat map on top (layer "density"); intranet tiles underneath when `settings.tile_url`
-    is set (as the basemap style, see `basemap_style`), otherwise no basemap and no network use.
+               *, show_density: bool = True, height: int = 620, width: int = 700,
+               point_labels: bool = True) -> pdk.Deck:
+    """The 平安指数 map: areas filled with their grade colour (layer "areas", pickable); an area
+    without a usable boundary as a circle in that colour at its lon/lat (layer "area_points",
+    pickable, same tooltip) with its name beside it (layer "area_names" unless `point_labels` is
+    off); the event density heat map on top (layer "density"); intranet tiles underneath when
+    `settings.tile_url` is set (as the basemap style, see `basemap_style`), otherwise no basemap
+    and no network use. Areas with neither are left out: `placement_note` says which.
 
     `width` is only the assumed view width in pixels used to pick the initial zoom.
     """
     settings = settings or MapSettings()
-    records, _skipped = _polygon_records(areas)  # plain Python values: the JSON never holds NaN
-    layers = [pdk.Layer(
-        "PolygonLayer", id=AREA_LAYER, data=records, get_polygon="polygon",
-        get_fill_color="fill_color", get_line_color="line_color", line_width_min_pixels=1,
-        line_width_max_pixels=2, get_line_width=1, line_width_units="pixels", stroked=True, filled=True,
-        pickable=True, auto_highlight=True, highlight_color=HIGHLIGHT,
-    )]
+    records = map_records(areas, settings.city_box)  # the box placement() uses
+    layers = _area_layers(records, point_labels)
     points = density_points(density) if show_density else []
     if points:
         layers.append(pdk.Layer(
@@ -280,8 +310,9 @@ def safety_map(areas: pd.DataFrame, density: pd.DataFrame | None = None, setting
             radius_pixels=30, intensity=1, threshold=0.05, opacity=0.8, color_range=DENSITY_COLORS,
             aggregation="SUM", pickable=False,
         ))
+    extent = [r["polygon"] for r in records.polygons] + [_point_box(r["position"]) for r in records.points]
     return pdk.Deck(
-        layers=layers, initial_view_state=view_state([r["polygon"] for r in records], settings, width, height),
+        layers=layers, initial_view_state=view_state(extent, settings, width, height),
         map_provider=None, map_style=basemap_style(settings.tile_url), height=height,
         tooltip={**TOOLTIP, "style": TOOLTIP_STYLE}, views=[pdk.View(type="MapView", controller=True)],
     )

@@ -4,7 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.figures.common import layout as _layout, time_axis
+from metrics.safety_index import NO_DATA_COLOR
+from ui import format as fmt
+from ui.figures.common import layout as _layout, no_data_labels, numbers, time_axis
+
+NO_DATA = fmt.NO_DATA
 
 RATE_SERIES = {"closure_rate": "结案率", "on_time_rate": "按期结案率", "satisfaction_rate": "群众满意率"}
 
@@ -29,24 +33,33 @@ def rate_trend(trend: pd.DataFrame, title: str) -> go.Figure:
 
 
 def children_ranking(children: pd.DataFrame, title: str) -> go.Figure:
-    """Children's safety index, best on top, each bar in its grade's colour; customdata = area code."""
-    data = children.sort_values("safety_index", ascending=True, na_position="first")
-    labels = [f"{v:.1f} {g}" if g else "无数据" for v, g in zip(data["safety_index"].fillna(0), data["safety_grade"])]
-    fig = go.Figure(go.Bar(x=data["safety_index"], y=data["name"], orientation="h", marker_color=data["safety_color"],
+    """Children's safety index, best on top, each bar in its grade's colour; customdata = area code.
+    A child without an index gets no bar and reads 无数据 (label and hover), never 0."""
+    data = children.assign(safety_index=numbers(children["safety_index"]))
+    data = data.sort_values("safety_index", ascending=True, na_position="first")
+    labels = [NO_DATA if pd.isna(v) else f"{v:.1f} {'' if fmt.missing(g) else g}".rstrip()
+              for v, g in zip(data["safety_index"], data["safety_grade"])]
+    colors = [NO_DATA_COLOR if fmt.missing(c) else c for c in data["safety_color"]]
+    fig = go.Figure(go.Bar(x=data["safety_index"].fillna(0), y=data["name"], orientation="h", marker_color=colors,
                            text=labels, textposition="auto", customdata=data[["code"]].to_numpy(),
-                           hovertemplate="%{y}: %{x:.1f}<extra>点击下钻</extra>"))
+                           hovertemplate="%{y}: %{text}<extra>点击下钻</extra>"))
+    no_data_labels(fig, data["name"][data["safety_index"].isna().to_numpy()])
     fig.update_xaxes(range=[0, 100], title="平安指数")
     return _layout(fig, title, height=max(320, 34 * len(data) + 90), hovermode="closest")
 
 
 def ranking_table(children: pd.DataFrame) -> pd.DataFrame:
-    """The children table as shown: best safety index first, rates in percent."""
-    data = children.sort_values("safety_index", ascending=False, na_position="last")
+    """The children table as shown: best safety index first, rates in percent. A missing index or
+    rate stays empty (never 0), its 等级 reads 无数据 and the area gets no 排名."""
+    data = children.assign(safety_index=numbers(children["safety_index"]))
+    data = data.sort_values("safety_index", ascending=False, na_position="last")
     out = pd.DataFrame({
-        "区域": data["name"], "平安指数": data["safety_index"].round(1), "等级": data["safety_grade"].fillna("无数据"),
-        "上报数": data["reported"], "结案率": data["closure_rate"] * 100, "按期结案率": data["on_time_rate"] * 100,
-        "超期未结": data["overdue_open"], "群众满意率": data["satisfaction_rate"] * 100,
+        "区域": data["name"], "平安指数": data["safety_index"].round(1), "等级": data["safety_grade"].fillna(NO_DATA),
+        "上报数": data["reported"], "结案率": numbers(data["closure_rate"]) * 100,
+        "按期结案率": numbers(data["on_time_rate"]) * 100, "超期未结": data["overdue_open"],
+        "群众满意率": numbers(data["satisfaction_rate"]) * 100,
     })
-    out.insert(0, "排名", range(1, len(out) + 1))
+    ranked = data["safety_index"].notna().to_numpy()  # sorted first; an area without an index has no rank
+    out.insert(0, "排名", pd.array([i + 1 if r else None for i, r in enumerate(ranked)], dtype="Int64"))
     out.index = data["code"].astype(str)
     return out

@@ -6,8 +6,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.definitions import METRICS, inputs_of
 from metrics.labels import WEEKDAY_NAMES
-from ui.figures.common import layout, time_axis
+from ui import format as fmt
+from ui.figures.common import has_index, layout, no_data_labels, numbers, time_axis
+
+NO_SCORE = "#bdbdbd"
 
 
 def hour_weekday_matrix(cells: pd.DataFrame) -> pd.DataFrame:
@@ -45,31 +49,54 @@ def area_category_heatmap(rows: pd.DataFrame, title: str) -> go.Figure:
 
 
 def index_trend(trend: pd.DataFrame, grades, title: str) -> go.Figure:
-    """The index per bucket over coloured grade bands (the last band reaches down to 0)."""
+    """The index per bucket over coloured grade bands (the last band reaches down to 0); buckets
+    without an index are gaps."""
     fig = go.Figure()
     bounds = [100] + [max(0, g.minimum) for g in grades[:-1]] + [0]
     for g, top, bottom in zip(grades, bounds, bounds[1:]):
         fig.add_hrect(y0=bottom, y1=top, fillcolor=g.color, opacity=0.12, line_width=0,
                       annotation_text=g.name, annotation_position="right")
-    fig.add_scatter(x=trend["period_start"], y=trend["safety_index"], mode="lines+markers", name="平安指数",
+    values = numbers(trend["safety_index"])
+    fig.add_scatter(x=trend["period_start"], y=values, mode="lines+markers", name="平安指数",
                     line=dict(color="#1a237e", width=3), connectgaps=False)
-    fig.update_yaxes(range=[max(0, (trend["safety_index"].min() or 0) - 10), 100])
+    low = values.min()
+    fig.update_yaxes(range=[max(0, (0 if pd.isna(low) else low) - 10), 100])
     return time_axis(layout(fig, title, height=330))
 
 
 def contributions(parts: list[dict], title: str) -> go.Figure:
-    """Each indicator's score (0–100) with the points of the index it lost; missing ones say 无数据."""
-    rows = pd.DataFrame(parts)
+    """Each indicator's score (0–100) with the points of the index it lost. A missing one gets an
+    empty bar whose label (an annotation beside the axis) and hover say 无数据, never 0 分."""
+    rows = pd.DataFrame(parts, columns=["name", "score", "lost", "weight"])
     rows = rows.iloc[::-1]  # first indicator on top
-    scores = rows["score"].fillna(0)
+    scores, lost = numbers(rows["score"]), numbers(rows["lost"])
+    text = ["无数据" if pd.isna(s) else f"{s:.0f} 分，拉低 {p:.1f}" for s, p in zip(scores, lost.fillna(0))]
     fig = go.Figure()
-    fig.add_bar(y=rows["name"], x=scores, orientation="h", name="指标得分",
-                marker_color=["#c62828" if s < 60 else "#ef6c00" if s < 80 else "#2e7d32" for s in scores],
-                text=[("无数据" if pd.isna(s) else f"{s:.0f} 分，拉低 {lost:.1f}")
-                      for s, lost in zip(rows["score"], rows["lost"].fillna(0))], textposition="auto")
+    fig.add_bar(y=rows["name"], x=scores.fillna(0), orientation="h", name="指标得分", text=text, textposition="auto",
+                marker_color=[NO_SCORE if pd.isna(s) else "#c62828" if s < 60 else "#ef6c00" if s < 80 else "#2e7d32"
+                              for s in scores],
+                customdata=rows[["weight"]].to_numpy(),
+                hovertemplate="%{y}：%{text}，权重 %{customdata[0]}<extra></extra>")
+    no_data_labels(fig, rows["name"][scores.isna().to_numpy()])
     fig.update_xaxes(range=[0, 100], title="指标得分（效能系数法，权重见悬停）")
-    fig.update_traces(customdata=rows[["weight"]].to_numpy(), hovertemplate="%{y}：%{x:.1f} 分，权重 %{customdata[0]}<extra></extra>")
     return layout(fig, title, height=60 * len(rows) + 100, hovermode="closest")
+
+
+def no_index_reason(summary: dict, children: pd.DataFrame) -> str | None:
+    """Why no area on the 平安指数 map has an index, from what the index lacked; None when the area
+    or any child has one. Indicators that divide by the area register (人口, 户数) are named, since a
+    platform that never filled those columns can never have them."""
+    if has_index(children if not children.empty else pd.DataFrame({"safety_index": [summary["safety_index"]]})):
+        return None
+    missing = [p for p in summary.get("safety_parts") or [] if fmt.missing(p.get("score"))]
+    register = list(dict.fromkeys(METRICS[i].label for p in missing if p.get("key") in METRICS
+                                  for i in inputs_of(p["key"]) if getattr(METRICS[i], "source", None) == "grids"))
+    reasons = ["该周期内没有上报事件"] if not summary.get("reported") else []
+    if register:
+        reasons.append(f"区域的{'、'.join(register)}未登记或为 0")
+    names = "、".join(p["name"] for p in missing) or "各项指标"
+    because = ("：" + "；".join(reasons) + "，") if reasons else "："
+    return f"平安指数{fmt.NO_DATA}{because}{names}都无法计算，因此没有绘制地图。"
 
 
 def legend_strip(items) -> go.Figure:

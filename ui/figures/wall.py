@@ -26,7 +26,7 @@ from metrics.period import Period, preset
 from metrics import formats
 from metrics.definitions import METRICS
 from ui import format as fmt
-from ui.figures import maps
+from ui.figures import geometry, maps
 from ui.state import PRESETS, View, now_local
 
 # ---- look ----
@@ -434,6 +434,7 @@ def _colour(color) -> str:
 # ---- the map ----
 
 LABEL_LAYER = "labels"
+LABEL_BELOW = maps.POINT_RADIUS + 28  # pixels from a circle's centre to the middle of its two-line label
 
 
 def _centre(ring: list[list[float]]) -> tuple[float, float]:
@@ -441,19 +442,18 @@ def _centre(ring: list[list[float]]) -> tuple[float, float]:
     return (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
 
 
-def map_labels(areas: pd.DataFrame) -> list[dict]:
-    """One label per area at the middle of its largest ring: name and index ("凤凰街道 93.1")."""
+def map_labels(areas: pd.DataFrame, box: tuple[float, float, float, float] | None = None) -> list[dict]:
+    """One label per area, name and index ("凤凰街道\n93.1"): at the middle of its largest ring, or
+    under its circle when it is drawn at its coordinates (maps.map_records; `box` is the city box)."""
+    placed = geometry.place(areas, box)
+    spots = [(rec, _centre(max(rings, key=len)), 0) for rec, rings in placed.shapes]
+    spots += [(rec, point, LABEL_BELOW) for rec, point in placed.points]
     out = []
-    for rec in areas.to_dict("records"):
-        rings = maps.parse_boundary(rec.get("boundary"))
-        if not rings:
-            continue
-        ring = max(rings, key=len)
-        lon, lat = _centre(ring)
+    for rec, (lon, lat), below in spots:
         index = rec.get("safety_index")
-        name = "" if maps.is_missing(rec.get("name")) else str(rec["name"])
-        value = maps.NO_DATA_LABEL if maps.is_missing(index) else f"{float(index):.1f}"
-        out.append({"lon": lon, "lat": lat, "text": f"{name}\n{value}"})
+        name = "" if geometry.is_missing(rec.get("name")) else str(rec["name"])
+        value = maps.NO_DATA_LABEL if geometry.is_missing(index) else f"{float(index):.1f}"
+        out.append({"lon": lon, "lat": lat, "text": f"{name}\n{value}", "offset": [0, below]})
     return out
 
 
@@ -469,8 +469,9 @@ def wall_map(areas: pd.DataFrame, settings: MapSettings | None = None, *, width:
              height: int = MAP_HEIGHT) -> pdk.Deck:
     """maps.safety_map for the dark wall: no density layer, no mouse control, no tooltip, and each
     area's name and index written on it (WebGL text, never HTML)."""
-    deck = maps.safety_map(areas, None, settings, show_density=False, height=height, width=width)
-    labels = map_labels(areas)
+    deck = maps.safety_map(areas, None, settings, show_density=False, height=height, width=width,
+                           point_labels=False)
+    labels = map_labels(areas, (settings or MapSettings()).city_box)
     if labels:
         # pydeck reads a bare string argument as a JavaScript expression: constants are quoted.
         chars = "".join(sorted(set("".join(r["text"] for r in labels)) - set("\n'\"`@")))
@@ -478,8 +479,8 @@ def wall_map(areas: pd.DataFrame, settings: MapSettings | None = None, *, width:
             "TextLayer", id=LABEL_LAYER, data=labels, get_position=["lon", "lat"], get_text="text",
             get_size=20, size_units="'pixels'", get_color=[255, 255, 255, 255], font_family=f"'{FONT}'",
             font_weight=700, character_set=f"'{chars}'", get_text_anchor="'middle'",
-            get_alignment_baseline="'center'", outline_width=3, outline_color=[6, 16, 31, 255],
-            font_settings={"sdf": True}, line_height=1.15, pickable=False,
+            get_alignment_baseline="'center'", get_pixel_offset="offset", outline_width=3,
+            outline_color=[6, 16, 31, 255], font_settings={"sdf": True}, line_height=1.15, pickable=False,
         ))
     deck.views = [pdk.View(type="MapView", controller=False)]
     deck._tooltip = False

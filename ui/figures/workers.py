@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from metrics.labels import EMPLOYMENT_NAMES, NOT_RECORDED, ROLE_NAMES, name_of
 from metrics.privacy import mask_name
 from metrics.workers import COMPONENTS
-from ui.figures.common import layout as _layout, time_axis
+from ui.figures.common import layout as _layout, numbers, time_axis
 
 NORM = (300, 500)  # households per grid worker (SPEC §6)
 GRADE_COLORS = {"A": "#2e7d32", "B": "#7cb342", "C": "#fbc02d", "D": "#fb8c00", "E": "#e53935"}
@@ -39,19 +39,19 @@ def worker_label(row, reveal: bool = False) -> str:
 def table_view(table: pd.DataFrame, area_names, reveal: bool = False) -> pd.DataFrame:
     """The worker table as shown: names masked unless `reveal` (permission checked by the caller), Chinese labels, rates in percent (missing stays missing:
     无数据, never 0); 网格员 first, then 网格指导员 and 网格长, each by rank; index = worker id."""
-    pct = lambda col: (table[col] * 100).round(1)
+    pct = lambda col: (numbers(table[col]) * 100).round(1)
     out = pd.DataFrame({
         "姓名": [_name(n, reveal) for n in table["name"]],
         "岗位": [name_of(ROLE_NAMES, v, NOT_RECORDED) for v in table["role"]],
         "用工": [name_of(EMPLOYMENT_NAMES, v, NOT_RECORDED) for v in table["employment"]],
         "所在区域": table["area_id"].map(area_names),
         "在岗": table["active"].fillna(False).astype(bool).map({True: "在岗", False: "离岗"}),
-        "综合得分": table["score"].round(2), "等级": table["grade"].fillna("无数据"),
+        "综合得分": numbers(table["score"]).round(2), "等级": table["grade"].fillna("无数据"),
         "岗位内排名": table["rank_in_role"], "街道内排名": table["rank_in_street"],
         "走访户次": table["visits"], "巡查天数": table["patrol_days"], "上报数": table["reported"],
         "有效上报率": pct("valid_report_rate"), "按时核实率": pct("c_verify_on_time"),
         "网格按期结案率": pct("c_grid_on_time"), "网格满意率": pct("c_grid_satisfaction"),
-        "户数/网格员": table["households_per_worker"].round(0),
+        "户数/网格员": numbers(table["households_per_worker"]).round(0),
     })
     out.index = table["worker_id"].astype(int).to_numpy()
     order = table["role"].map({r: i for i, r in enumerate(ROLE_NAMES)}).fillna(len(ROLE_NAMES)).to_numpy()
