@@ -36,13 +36,18 @@ USERS = [("lead", "leader", (), False), ("s1", "official", ("S1",), False), ("c2
 @pytest.fixture
 def open_page(load_database, monkeypatch, tmp_path, users_file):
     """open_page("views/events.py", area="S1") → an AppTest that has run that page on the fixture.
-    With user="s1" the run is logged in as that account (built-in login); else login is off."""
+    With user="s1" the run is logged in as that account (built-in login); else login is off. With
+    url=… the dashboard opens that database instead of the fixture."""
     monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
     st.cache_resource.clear()
     st.cache_data.clear()
 
     def run(page: str | None = None, *, check: bool = True, user: str | None = None, login: bool = False,
-            **params) -> AppTest:
+            url: str | None = None, **params) -> AppTest:
+        if url:  # another database than the fixture (a modified copy: tests/conftest.py fixture_copy)
+            monkeypatch.setenv("GRID_DB_URL", url)
+            st.cache_resource.clear()  # the settings (and so the URL) are cached per server
+            st.cache_data.clear()
         config = tmp_path / "config.toml"
         mode = "builtin" if user or login else "none"
         config.write_text(f'[auth]\nmode = "{mode}"\nusers_path = "{users_file}"\n', encoding="utf-8")
