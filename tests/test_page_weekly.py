@@ -99,3 +99,14 @@ def test_an_export_is_written_to_the_audit_log(users_file):
     assert (entry["user"], entry["action"], entry["area"], entry["detail"]) == (
         "s1", "export", "S1", "weekly-2026-W10-S1.xlsx")
     assert (entry["period_from"], entry["period_to"]) == ("2026-03-02", "2026-03-09")
+
+
+
+def test_a_week_without_data_says_so_in_words(open_page):
+    at = open_page(PAGE, week="2026-W06")  # 02-02 … 02-08: nothing happened, nor the week before
+    text = narrative_text(at)
+    assert "结案率无数据（本周立案数为 0）；按期结案率无数据（本周应结案数为 0）" in text
+    assert "本周没有有效的群众满意度评价" in text
+    # the index from the indicators that have a value (no cases: 治安 100; no visits: 走访 42.86), and it says so
+    assert "未计入无数据的指标：" in text
+    assert cards(at)["结案率"][0] == "无数据"
