@@ -62,6 +62,19 @@ def last_full_week(today: date) -> Period:
     return week_of(today - timedelta(days=7))
 
 
+# Period presets that run up to today over more than a week (metrics.period.PRESETS): they name no
+# week of their own, so the review opens on the last full week, as for a user who chose no period.
+ROLLING = ("last_30d", "this_month", "this_quarter", "this_year")
+
+
+def default_week(period: Period, today: date, preset: str | None = None) -> Period:
+    """The week the review opens on for a view's period: the week holding the period's last day (or
+    `today`, the as-of day, when the period runs past it), so a custom range or 上周/上月 opens on a
+    week of that range; a ROLLING preset (the dashboard's default 近30天 among them) on the last full week."""
+    if preset in ROLLING:
+        return last_full_week(today)
+    return week_of(min(period.end - timedelta(days=1), today))
+
 
 # ---- the review ----
 

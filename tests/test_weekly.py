@@ -17,8 +17,8 @@ from metrics.period import Period
 from metrics.safety_index import SafetyModel
 from metrics.scope import Scope
 from metrics.summary import summarize
-from metrics.weekly import AreaWeek, Mover, grade_drops, largest_fall, largest_move, last_full_week, narrative, \
-    parse_week, rank_lists, week_label, weekly_review
+from metrics.weekly import AreaWeek, Mover, default_week, grade_drops, largest_fall, largest_move, last_full_week, \
+    narrative, parse_week, rank_lists, week_label, weekly_review
 from tests.fixture import ASOF, END, START
 from tests.test_metrics import _index, _police, _s
 
@@ -48,6 +48,20 @@ def test_iso_weeks():
     for bad in ("2026-10", "2026-W54", "W10", "2026-W1"):
         with pytest.raises(ValueError):
             parse_week(bad)
+
+
+def test_the_default_week_is_the_periods_last_full_day_or_the_last_full_week():
+    thursday = date(2026, 3, 12)  # T of the fixture, in 2026-W11
+    # the browser tests' view: 11-09 … 11-15 at Monday 11-16 10:00 opens on that week, 2026-W46
+    assert week_label(default_week(Period(date(2026, 11, 9), date(2026, 11, 16)), date(2026, 11, 16), "custom")) \
+        == "2026-W46"
+    assert default_week(W10, thursday, "custom") == W10
+    assert default_week(Period(date(2026, 2, 25), date(2026, 3, 5)), thursday, "custom") == W10  # holds 03-04
+    assert default_week(Period(date(2026, 3, 9), date(2026, 3, 20)), thursday, "custom") == parse_week("2026-W11")
+    assert default_week(Period(date(2026, 2, 1), date(2026, 3, 1)), thursday, "last_month") == parse_week("2026-W09")
+    for rolling in ("last_30d", "this_month", "this_quarter", "this_year"):  # run up to today: no week of their own
+        assert default_week(Period(date(2026, 2, 11), date(2026, 3, 13)), thursday, rolling) == W10
+    assert default_week(Period(date(2026, 3, 9), date(2026, 3, 13)), thursday, "this_week") == parse_week("2026-W11")
 
 
 def test_a_week_is_monday_to_monday(fixture_db):

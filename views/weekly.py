@@ -31,7 +31,7 @@ ctx = current()
 breadcrumb(ctx)
 st.title(f"周报 · {ctx.area_name}")
 
-week, weeks, notice = week_from_url(ctx.view.asof.date(), WEEKS_BACK)
+week, weeks, notice = week_from_url(ctx.view, WEEKS_BACK)
 if notice:
     st.warning(notice, icon=":material/event_busy:")
 week = st.columns([1, 2])[0].selectbox("周次", weeks, index=weeks.index(week),
@@ -43,7 +43,7 @@ review = ctx.metric(weekly.review_of_week, week_start=week.start, model=ctx.sett
 scope_line = (f"范围：{ctx.area_name} · 周次：{review.label}（{review.week.label()}）· 数据截至 "
               f"{ctx.data_asof:%Y-%m-%d %H:%M}")
 st.caption(f"{scope_line} · 环比对比上周（{review.previous.label()}），同比对比去年同期（{review.last_year.label()}），"
-           "均按与本周相同的办理时长计算；左侧“统计周期”不用于周报")
+           "均按与本周相同的办理时长计算；左侧“统计周期”不参与周报的计算，只决定打开周报时的默认周次")
 
 data = review.kpis
 if not data["reported"] and not data["satisfaction_n"]:
