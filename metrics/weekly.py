@@ -235,16 +235,19 @@ def _area_rows(tree: AreaTree, ids: list[int], now: pd.DataFrame, before: pd.Dat
 def rank_lists(rows: tuple[AreaWeek, ...], n: int, min_due: int = MIN_DUE) -> dict[str, tuple[AreaWeek, ...]]:
     """Top and bottom `n` by safety index and by on-time rate; areas without a value are not ranked,
     nor on the on-time lists areas with fewer than `min_due` due cases. Red and black lists never
-    share an area: with fewer than 2n ranked, each takes half (at least 1). Ties go to the lower code."""
+    share an area, not even when values tie (a week without data gives many areas the same index):
+    with fewer than 2n ranked, each takes half; a single ranked area is on both. Ties go to the lower code."""
     out = {}
     for key, (metric, end, _title) in LISTS.items():
         ranked = [r for r in rows if getattr(r, metric) is not None
                   and (metric != "on_time_rate" or r.due_n >= min_due)]
         k = min(n, len(ranked) // 2) if len(ranked) >= 2 else len(ranked)
+        top = sorted(ranked, key=lambda r: (-getattr(r, metric), r.code))[:k]
         if end == "top":
-            out[key] = tuple(sorted(ranked, key=lambda r: (-getattr(r, metric), r.code))[:k])
+            out[key] = tuple(top)
         else:
-            out[key] = tuple(sorted(ranked, key=lambda r: (getattr(r, metric), r.code))[:k])
+            rest = [r for r in ranked if r.code not in {t.code for t in top}] if len(ranked) >= 2 else ranked
+            out[key] = tuple(sorted(rest, key=lambda r: (getattr(r, metric), r.code))[:k])
     return out
 
 
@@ -433,13 +436,17 @@ def _ranking_sentences(lists: dict, rows: tuple[AreaWeek, ...], level: str) -> l
         return []
     out = []
     best, worst = lists["index_red"], lists["index_black"]
-    if best and worst and best[0] is not worst[0]:
+    if best and worst and fmt_index(best[0].safety_index) == fmt_index(worst[0].safety_index) and best[0] is not worst[0]:
+        out.append(f"参与排名的{level}平安指数相同（{fmt_index(best[0].safety_index)}），不分高低。")
+    elif best and worst and best[0] is not worst[0]:
         out.append(f"{level}平安指数最高的是{best[0].name}（{fmt_index(best[0].safety_index)}），"
                    f"最低的是{worst[0].name}（{fmt_index(worst[0].safety_index)}，{worst[0].safety_grade}）。")
     elif not best and len(rows) > 1:
         out.append(f"各{level}本周平安指数均无数据，未按平安指数排名。")
     fast, slow = lists["on_time_red"], lists["on_time_black"]
-    if fast and slow and fast[0] is not slow[0]:
+    if fast and slow and fmt_pct(fast[0].on_time_rate) == fmt_pct(slow[0].on_time_rate) and fast[0] is not slow[0]:
+        out.append(f"参与排名的{level}按期结案率相同（{fmt_pct(fast[0].on_time_rate)}），不分高低。")
+    elif fast and slow and fast[0] is not slow[0]:
         out.append(f"{level}按期结案率最高的是{fast[0].name}（{fmt_pct(fast[0].on_time_rate)}），"
                    f"最低的是{slow[0].name}（{fmt_pct(slow[0].on_time_rate)}）。")
     elif not fast and len(rows) > 1:
@@ -456,5 +463,5 @@ def _ranking_sentences(lists: dict, rows: tuple[AreaWeek, ...], level: str) -> l
         out.append(f"有可比数据的 {fmt_count(len(compared))} 个{level}平安指数均未下降"
                    f"（另有 {fmt_count(len(rows) - len(compared))} 个本周或上周无数据）。")
     else:
-        out.append(f"各{level}平安指数均未下降。")
+        out.append(f"{rows[0].name}平安指数未下降。" if len(rows) == 1 else f"各{level}平安指数均未下降。")
     return out

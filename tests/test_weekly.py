@@ -266,3 +266,25 @@ def test_a_ranking_without_every_area_says_how_many_it_compared(fixture_db):
     assert not any("各网格平安指数均未下降" in s for s in text)
     # S1 and S2 are graded both weeks; of the grids only A: 3 compared, 2 not, none fell
     assert "有可比等级的 3 个街道或网格中，没有平安等级下降的（另有 2 个街道或网格本周或上周无平安等级，未比较）。" in text
+
+
+def test_tied_areas_are_not_called_highest_and_lowest(fixture_db):
+    # the default model on the empty week: no cases → 治安 100, no visits → 走访 42.86, nothing else
+    # scored: (0.30 × 100 + 0.10 × 42.86) / 0.40 = 85.71 for every street and grid alike
+    r = weekly_review(fixture_db, week=EMPTY, asof=EMPTY_ASOF, scope=Scope.everywhere())
+    assert {round(a.safety_index, 2) for a in r.streets + r.grids} == {85.71}
+    lists = {k: [a.code for a in v] for k, v in r.grid_lists.items() if k.startswith("index")}
+    assert lists == {"index_red": ["G1", "G2", "G3"], "index_black": ["G4", "G5", "G6"]}  # never the same area
+    text = narrative(r)
+    assert "参与排名的街道平安指数相同（85.7），不分高低。" in text and "参与排名的网格平安指数相同（85.7），不分高低。" in text
+    assert not any("最高的是" in s for s in text)
+    assert "各街道平安指数均未下降。" in text  # 85.71 the week before too: a true statement here
+    assert "本周没有街道或网格的平安等级低于上周。" in text
+
+
+def test_a_single_area_is_on_both_lists_and_named_alone():
+    only = (_area("A", 65.0, 60.0),)
+    assert {k: [a.code for a in v] for k, v in rank_lists(only, 3).items()} == {
+        "index_red": ["A"], "index_black": ["A"], "on_time_red": [], "on_time_black": []}
+    two = (_area("A", 65.0, 60.0), _area("B", 65.0, 70.0))
+    assert [a.code for a in rank_lists(two, 3)["index_black"]] == ["B"]  # tie: A is already red
