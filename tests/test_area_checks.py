@@ -130,3 +130,12 @@ def test_the_overview_notice_counts_what_is_cut_off(fixture_copy):
                                         "1 处上级链成环，连同下级共 7 个区域、18 件事件不计入任何合计。")
     assert tree_notice([f for f in found if f.kind != "cycle"], tree) is None  # grid 999 cuts no area off
     assert list(tree_table(found)["问题"]) == ["上级链成环", "事件所在网格不存在"]
+
+
+def test_a_mapped_platform_schema_gives_the_same_findings(load_database):
+    from tests.test_mapping import MAPPED_DB, PLATFORM
+
+    mapped = Database.connect(load_database("duckdb", MAPPED_DB, PLATFORM), PLATFORM)  # t_region.jb = '网格' …
+    canonical = Database.connect(load_database("duckdb"))
+    assert check_area_tree(mapped) == check_area_tree(canonical)
+    assert [f.kind for f in check_area_tree(mapped)] == ["events_unknown_grid"]
