@@ -3,13 +3,13 @@
 `check_area_tree(db, tree)` inspects the loaded areas (metrics.scope.AreaTree) and, with one
 aggregate query, how many events sit on each grid id and how many carry an unknown category; it
 returns one `Finding` per kind of fault found (KINDS order), none when the tree is sound. Event
-counts cover every event in the database, whatever its period. No Streamlit: the 数据质量 page,
-the 总览 warning and the command-line checker share it.
+counts cover every event in the database, whatever its period. No Streamlit: the 数据质量 page and
+the 总览 warning use it, and a command line can (`Finding.as_dict()` is plain JSON-ready data).
 
 What the dashboard does with each fault (the messages say it in words):
 
 - an area whose parent is missing is a root of its own (AreaTree.roots): the whole-city view counts
-  its subtree, no ancestor it was meant to have does — `outside_main_tree` names these areas;
+  its subtree, no ancestor it was meant to have does — `outside_main_tree` counts these areas;
 - a cycle in parent links has no root, so its areas and everything below them are counted nowhere
   (and nothing walks round it: AreaTree.ancestors stops, the scope CTE recurses with UNION);
 - an id on several rows keeps its first row (by code); a code on several areas opens only one of them.
