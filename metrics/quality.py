@@ -7,6 +7,9 @@ count only inside the user's scope (`scoped_areas`). Rows whose grid is unknown 
 they are counted only for a user whose scope is the whole city (`Scope.everywhere()`) looking at the
 whole city, and never shown to an area official; the same holds for events without `reported_at`,
 which belong to no period either.
+
+`tree_findings` adds the faults of the area tree itself (metrics.area_checks): every area and every
+event, whatever the period, for whole-city accounts only.
 """
 from __future__ import annotations
 
@@ -17,6 +20,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
+from data_access.errors import ScopeDenied
+from metrics.area_checks import Finding, check_area_tree
 from metrics.definitions import Ctx
 from metrics.period import Period
 from metrics.privacy import mask_frame
@@ -102,6 +107,14 @@ def quality_report(db: Database, *, start: date, end: date, asof: datetime, scop
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["count"] = frame["count"].astype("Int64")
     return frame
+
+
+def tree_findings(db: Database, *, scope: Scope, tree: AreaTree | None = None) -> list[Finding]:
+    """The area tree's faults (metrics.area_checks), for a whole-city account only: they name areas
+    anywhere in the city, and an area official's view of them would leak the rest of the tree."""
+    if scope.area_codes is not None:
+        raise ScopeDenied("区域树检查只对全市范围的账号开放")
+    return check_area_tree(db, tree)
 
 
 def _int(v) -> int:

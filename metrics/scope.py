@@ -24,6 +24,9 @@ LEVEL_NAMES = {"district": "区", "street": "街道", "workarea": "工作片", "
 class AreaTree:
     """The areas table (small: one row per area) with parent/child navigation."""
     frame: pd.DataFrame  # index id; columns parent_id, level (canonical), code, name, households, population, lon, lat
+    # Rows load() left out because their id repeats an earlier row's (a platform's view may lack the
+    # primary key): the tree keeps one row per id, and metrics.area_checks reports the rest.
+    duplicate_rows: pd.DataFrame | None = None
     children_of: dict = field(init=False)
 
     def __post_init__(self):
@@ -38,8 +41,8 @@ class AreaTree:
         cols = ["id", "parent_id", "level", "code", "name", "households", "population", "lon", "lat"]
         frame = db.query(sa.select(*[a.c[c].label(c) for c in cols]).order_by(a.c.code))
         frame["level"] = [db.schema.map.canonical_value("areas", "level", v) for v in frame["level"]]
-        frame = frame.drop_duplicates("id").set_index("id")
-        return cls(frame)
+        repeated = frame["id"].duplicated(keep="first")
+        return cls(frame[~repeated].set_index("id"), frame[repeated].reset_index(drop=True))
 
     def id_of(self, code: str) -> int | None:
         return self._by_code.get(str(code))
@@ -110,6 +113,11 @@ def scoped_areas(db: Database, focus: Focus, groups: list[int] | None = None, *,
     that community and everything above it. Callers filter on `level` only where a level matters
     (summing households and population over grids). Filtering the CTE itself would make PostgreSQL
     underestimate its size and probe the events index once per grid instead of hashing.
+
+    Both recursions are UNION, not UNION ALL: a cycle in parent links that the walk can reach (an id
+    present twice in a platform's areas view, one copy under its own descendant) would otherwise
+    recurse for ever; UNION drops rows already produced, so the walk ends, and an area listed twice
+    is not counted twice in its group. The areas table is small, so the de-duplication costs little.
     """
     a = db.schema.table("areas")
     roots = sa.bindparam("scope_roots", list(focus.scope_roots), expanding=True)
@@ -117,7 +125,7 @@ def scoped_areas(db: Database, focus: Focus, groups: list[int] | None = None, *,
 
     allowed = sa.select(a.c.id.label("id")).where(a.c.id.in_(roots)).cte(f"{name}_allowed", recursive=True)
     child = a.alias(f"{name}_allowed_child")
-    allowed = allowed.union_all(sa.select(child.c.id).join(allowed, child.c.parent_id == allowed.c.id))
+    allowed = allowed.union(sa.select(child.c.id).join(allowed, child.c.parent_id == allowed.c.id))
 
     one_group = groups is None  # the union of the focus's areas counts as one group
     group_col = sa.literal_column("0") if one_group else a.c.id
@@ -125,7 +133,7 @@ def scoped_areas(db: Database, focus: Focus, groups: list[int] | None = None, *,
             .where(a.c.id.in_(gids), a.c.id.in_(sa.select(allowed.c.id)))
             .cte(name, recursive=True))
     sub = a.alias(f"{name}_child")
-    return tree.union_all(sa.select(sub.c.id, tree.c.group_id, sub.c.level)
+    return tree.union(sa.select(sub.c.id, tree.c.group_id, sub.c.level)
                           .join(tree, sub.c.parent_id == tree.c.area_id))
 
 

@@ -20,7 +20,7 @@ from metrics.period import Period, week_of
 from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
 from metrics.scope import AreaTree, Focus, Scope, resolve
-from metrics.definitions import LABELS, METRICS
+from metrics.definitions import LABELS, METRICS, Ratio
 from metrics.formats import count as fmt_count, index as fmt_index, pct as fmt_pct, value as fmt_value
 from metrics.stats import change, whole
 from metrics.summary import KPI_ROW, area_metrics, comparison_periods, summarize
@@ -60,6 +60,20 @@ def week_label(week: Period) -> str:
 def last_full_week(today: date) -> Period:
     """The Monday–Sunday week before the week of `today` (the default of the review)."""
     return week_of(today - timedelta(days=7))
+
+
+# Period presets that run up to today over more than a week (metrics.period.PRESETS): they name no
+# week of their own, so the review opens on the last full week, as for a user who chose no period.
+ROLLING = ("last_30d", "this_month", "this_quarter", "this_year")
+
+
+def default_week(period: Period, today: date, preset: str | None = None) -> Period:
+    """The week the review opens on for a view's period: the week holding the period's last day (or
+    `today`, the as-of day, when the period runs past it), so a custom range or 上周/上月 opens on a
+    week of that range; a ROLLING preset (the dashboard's default 近30天 among them) on the last full week."""
+    if preset in ROLLING:
+        return last_full_week(today)
+    return week_of(min(period.end - timedelta(days=1), today))
 
 
 # ---- the review ----
@@ -221,16 +235,19 @@ def _area_rows(tree: AreaTree, ids: list[int], now: pd.DataFrame, before: pd.Dat
 def rank_lists(rows: tuple[AreaWeek, ...], n: int, min_due: int = MIN_DUE) -> dict[str, tuple[AreaWeek, ...]]:
     """Top and bottom `n` by safety index and by on-time rate; areas without a value are not ranked,
     nor on the on-time lists areas with fewer than `min_due` due cases. Red and black lists never
-    share an area: with fewer than 2n ranked, each takes half (at least 1). Ties go to the lower code."""
+    share an area, not even when values tie (a week without data gives many areas the same index):
+    with fewer than 2n ranked, each takes half; a single ranked area is on both. Ties go to the lower code."""
     out = {}
     for key, (metric, end, _title) in LISTS.items():
         ranked = [r for r in rows if getattr(r, metric) is not None
                   and (metric != "on_time_rate" or r.due_n >= min_due)]
         k = min(n, len(ranked) // 2) if len(ranked) >= 2 else len(ranked)
+        top = sorted(ranked, key=lambda r: (-getattr(r, metric), r.code))[:k]
         if end == "top":
-            out[key] = tuple(sorted(ranked, key=lambda r: (-getattr(r, metric), r.code))[:k])
+            out[key] = tuple(top)
         else:
-            out[key] = tuple(sorted(ranked, key=lambda r: (getattr(r, metric), r.code))[:k])
+            rest = [r for r in ranked if r.code not in {t.code for t in top}] if len(ranked) >= 2 else ranked
+            out[key] = tuple(sorted(rest, key=lambda r: (getattr(r, metric), r.code))[:k])
     return out
 
 
@@ -319,11 +336,20 @@ def change_words(kind: str, value: float | None, label: str) -> str:
     return f"{label}{'上升' if value > 0 else '下降'} {shown}{unit}"
 
 
+def no_value_words(key: str) -> str:
+    """'结案率无数据（本周立案数为 0）': why a declared metric has no value. A ratio has none exactly
+    when its denominator is 0 (metrics.definitions), so the reason is true by construction."""
+    m = METRICS[key]
+    if isinstance(m, Ratio):
+        return f"{m.label}无数据（本周{LABELS[m.denominator]}为 0）"
+    return f"{m.label}无数据"
+
+
 def _kpi(review: WeeklyReview, key: str) -> str:
     k, kind, label = review.kpis, METRICS[key].kind, METRICS[key].label
     cur = k[key]
     if cur is None:
-        return f"{label}无数据"
+        return no_value_words(key)
     mom = change_words(kind, kpi_change(kind, cur, k["previous"][key]), "环比")
     yoy = change_words(kind, kpi_change(kind, cur, k["last_year"][key]), "同比")
     return f"{label} {fmt_value(kind, cur)}，{mom}，{yoy}"
@@ -349,7 +375,8 @@ def narrative(review: WeeklyReview) -> list[str]:
         out.append(_kpi(review, "satisfaction_rate")
                    + f"（有效评价 {fmt_count(k['satisfaction_n'])} 条）。")
     if k["safety_index"] is None:
-        out.append(f"{LABELS['safety_index']}本周无数据。")
+        missing = "、".join(k.get("safety_missing") or [])
+        out.append(f"{LABELS['safety_index']}本周无数据" + (f"：参与计算的各项指标（{missing}）均无数据。" if missing else "。"))
     else:
         prev, ly = k["previous"], k["last_year"]
         text = (f"{LABELS['safety_index']} {fmt_index(k['safety_index'])}（{k['safety_grade']}），"
@@ -362,6 +389,8 @@ def narrative(review: WeeklyReview) -> list[str]:
             text += f"，{_fall_words(largest_fall(review.moves))}"
         elif review.mover:
             text += f"；变化最大的指标是{review.mover.name}，得分{review.mover.direction} {abs(review.mover.change):.1f} 分"
+        if k.get("safety_missing"):  # the index is the weighted mean of the indicators that have a value
+            text += f"（未计入无数据的指标：{'、'.join(k['safety_missing'])}）"
         out.append(text + "。")
     out += _ranking_sentences(review.street_lists, review.streets, "街道")
     out += _ranking_sentences(review.grid_lists, review.grids, "网格")
@@ -370,29 +399,69 @@ def narrative(review: WeeklyReview) -> list[str]:
         items = "、".join(f"{r.name}（{r.prev_grade}→{r.safety_grade}"
                          + (f"，{_fall_words(r.faller)}" if r.faller else "") + "）" for r in shown)
         more = "等" if len(review.grade_drops) > len(shown) else ""
-        out.append(f"平安等级下降的区域共 {fmt_count(len(review.grade_drops))} 个：{items}{more}。")
+        out.append(f"平安等级下降的区域共 {fmt_count(len(review.grade_drops))} 个：{items}{more}"
+                   + _ungraded_note(review) + "。")
     elif review.streets or review.grids:
-        out.append("本周没有街道或网格的平安等级下降。")
+        out.append(no_grade_drop_words(review))
     return out
 
 
+def ungraded(review: WeeklyReview) -> int:
+    """Streets and grids without a grade this week or last: whether their grade fell cannot be told."""
+    return sum(not (r.safety_grade and r.prev_grade) for r in review.streets + review.grids)
+
+
+def _ungraded_note(review: WeeklyReview) -> str:
+    n = ungraded(review)
+    return f"（另有 {fmt_count(n)} 个街道或网格本周或上周无平安等级，未比较）" if n else ""
+
+
+def no_grade_drop_words(review: WeeklyReview) -> str:
+    """What to say when no street or grid fell a grade, without claiming it of areas that had no grade
+    to compare (the narrative, the page and the document say the same)."""
+    rows = review.streets + review.grids
+    n = ungraded(review)
+    if n == len(rows):
+        return "街道和网格本周或上周均无平安等级，无法比较等级升降。"
+    if n:
+        return f"有可比等级的 {fmt_count(len(rows) - n)} 个街道或网格中，没有平安等级下降的{_ungraded_note(review)}。"
+    return "本周没有街道或网格的平安等级低于上周。"
+
+
 def _ranking_sentences(lists: dict, rows: tuple[AreaWeek, ...], level: str) -> list[str]:
+    """Highest and lowest by index and by on-time rate, and who fell most. A ranking that has nobody
+    to rank says why (with a single area there is nothing to rank, and nothing is said); the
+    fall is judged only among the areas with an index in both weeks, and says how many had none."""
     if not rows:
         return []
     out = []
     best, worst = lists["index_red"], lists["index_black"]
-    if best and worst and best[0] is not worst[0]:
+    if best and worst and fmt_index(best[0].safety_index) == fmt_index(worst[0].safety_index) and best[0] is not worst[0]:
+        out.append(f"参与排名的{level}平安指数相同（{fmt_index(best[0].safety_index)}），不分高低。")
+    elif best and worst and best[0] is not worst[0]:
         out.append(f"{level}平安指数最高的是{best[0].name}（{fmt_index(best[0].safety_index)}），"
                    f"最低的是{worst[0].name}（{fmt_index(worst[0].safety_index)}，{worst[0].safety_grade}）。")
+    elif not best and len(rows) > 1:
+        out.append(f"各{level}本周平安指数均无数据，未按平安指数排名。")
     fast, slow = lists["on_time_red"], lists["on_time_black"]
-    if fast and slow and fast[0] is not slow[0]:
+    if fast and slow and fmt_pct(fast[0].on_time_rate) == fmt_pct(slow[0].on_time_rate) and fast[0] is not slow[0]:
+        out.append(f"参与排名的{level}按期结案率相同（{fmt_pct(fast[0].on_time_rate)}），不分高低。")
+    elif fast and slow and fast[0] is not slow[0]:
         out.append(f"{level}按期结案率最高的是{fast[0].name}（{fmt_pct(fast[0].on_time_rate)}），"
                    f"最低的是{slow[0].name}（{fmt_pct(slow[0].on_time_rate)}）。")
-    fell = [r for r in rows if r.index_change is not None and round(r.index_change, 1) < 0]
+    elif not fast and len(rows) > 1:
+        out.append(f"本周没有应结案件不少于 {MIN_DUE} 件的{level}，未按按期结案率排名。")
+    compared = [r for r in rows if r.index_change is not None]
+    fell = [r for r in compared if round(r.index_change, 1) < 0]
     if fell:
         r = min(fell, key=lambda x: (x.index_change, x.code))
         text = f"{r.name}指数下降最多，较上周下降 {abs(r.index_change):.1f}"
         out.append(text + (f"，{_fall_words(r.faller)}" if r.faller else "") + "。")
+    elif not compared:
+        out.append(f"各{level}本周或上周平安指数无数据，无法比较升降。")
+    elif len(compared) < len(rows):
+        out.append(f"有可比数据的 {fmt_count(len(compared))} 个{level}平安指数均未下降"
+                   f"（另有 {fmt_count(len(rows) - len(compared))} 个本周或上周无数据）。")
     else:
-        out.append(f"各{level}平安指数均未下降。")
+        out.append(f"{rows[0].name}平安指数未下降。" if len(rows) == 1 else f"各{level}平安指数均未下降。")
     return out

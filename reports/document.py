@@ -16,7 +16,7 @@ from docx.shared import Cm, Pt, RGBColor
 from metrics.definitions import METRICS
 from metrics.scope import LEVEL_NAMES
 from metrics.formats import count as fmt_count, index as fmt_index, pct as fmt_pct, value as fmt_value
-from metrics.weekly import KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, kpi_change, narrative
+from metrics.weekly import KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, kpi_change, narrative, no_grade_drop_words
 from reports.tables import signed
 
 FONT_LATIN, FONT_CJK = "Arial", "Microsoft YaHei"
@@ -93,8 +93,8 @@ def _lists(doc, lists: dict, level: str, with_street: bool) -> None:
         rows = lists[key]
         doc.add_heading(f"{level}{title}", level=3)
         if not rows:
-            doc.add_paragraph(f"本周没有可排名的{level}。" + (f"（应结案件不少于 {MIN_DUE} 件才参与按期结案率排名）"
-                                                         if metric == "on_time_rate" else ""))
+            doc.add_paragraph(f"本周没有可排名的{level}" + (f"（应结案件不少于 {MIN_DUE} 件才参与按期结案率排名）。"
+                                                        if metric == "on_time_rate" else "（平安指数均无数据）。"))
             continue
         value = "平安指数" if metric == "safety_index" else "按期结案率"
         header = ["名次", level, *(["所属街道"] if with_street else []), value, "较上周", "等级", "变化最大的指标（得分）"]
@@ -159,7 +159,7 @@ def to_docx(review: WeeklyReview, charts: list[tuple[str, bytes]]) -> bytes:
     doc.add_heading("五、平安等级下降的区域", level=1)
     drops = review.grade_drops
     if not drops:
-        doc.add_paragraph("本周没有街道或网格的平安等级低于上周。")
+        doc.add_paragraph(no_grade_drop_words(review) if review.streets or review.grids else "所选区域下没有街道或网格。")
     else:
         doc.add_paragraph(f"共 {fmt_count(len(drops))} 个区域的平安等级低于上周"
                           + (f"，下表列出指数下降最多的 {MAX_DROPS} 个，完整名单见 Excel 周报。" if len(drops) > MAX_DROPS else "。"))

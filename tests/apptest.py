@@ -36,16 +36,18 @@ USERS = [("lead", "leader", (), False), ("s1", "official", ("S1",), False), ("c2
 @pytest.fixture
 def open_page(load_database, monkeypatch, tmp_path, users_file):
     """open_page("views/events.py", area="S1") → an AppTest that has run that page on the fixture.
-    With user="s1" the run is logged in as that account (built-in login); else login is off;
-    db_url= runs it on another database."""
+    With user="s1" the run is logged in as that account (built-in login); else login is off. With
+    url=… the dashboard opens that database instead of the fixture."""
     monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
     st.cache_resource.clear()
     st.cache_data.clear()
 
     def run(page: str | None = None, *, check: bool = True, user: str | None = None, login: bool = False,
-            db_url: str | None = None, **params) -> AppTest:
-        if db_url:  # another database than the fixture, e.g. a copy of it with data removed (fixture_copy)
-            monkeypatch.setenv("GRID_DB_URL", db_url)
+            url: str | None = None, **params) -> AppTest:
+        if url:  # another database than the fixture (a modified copy: tests/conftest.py fixture_copy)
+            monkeypatch.setenv("GRID_DB_URL", url)
+            st.cache_resource.clear()  # the settings (and so the URL) are cached per server
+            st.cache_data.clear()
         config = tmp_path / "config.toml"
         mode = "builtin" if user or login else "none"
         config.write_text(f'[auth]\nmode = "{mode}"\nusers_path = "{users_file}"\n', encoding="utf-8")
@@ -63,28 +65,6 @@ def open_page(load_database, monkeypatch, tmp_path, users_file):
             assert_clean(at)
         return at
     return run
-
-
-@pytest.fixture
-def fixture_copy(load_database, tmp_path):
-    """fixture_copy("UPDATE areas SET boundary = NULL", …) → the URL of a DuckDB copy of the fixture
-    city with those statements applied, for pages on data a real platform may lack (the shared
-    fixture itself is never written)."""
-    import shutil
-
-    import duckdb
-
-    source = Path(load_database("duckdb").removeprefix("duckdb:///"))
-    made = iter(range(1_000))
-
-    def copy(*statements: str) -> str:
-        target = tmp_path / f"fixture-copy-{next(made)}.duckdb"
-        shutil.copyfile(source, target)
-        with duckdb.connect(str(target)) as con:
-            for statement in statements:
-                con.execute(statement)
-        return f"duckdb:///{target}"
-    return copy
 
 
 def page_text(at: AppTest) -> str:

@@ -8,8 +8,10 @@ GRID_TEST_POSTGRES / GRID_TEST_MARIADB (a URL of any existing database on the se
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
@@ -80,5 +82,32 @@ def fixture_db(fixture_url):
     db = Database.connect(fixture_url)
     yield db
     db.dispose()
-from tests.apptest import fixture_copy, open_page, users_file  # noqa: E402,F401  (shared AppTest fixtures)
+@pytest.fixture
+def fixture_copy(load_database, tmp_path):
+    """fixture_copy("UPDATE areas SET parent_id = 12345 WHERE code = 'S2'", ...) → URL of a copy of the
+    DuckDB fixture with those statements applied: a broken shape (an orphaned street, a cycle, a
+    duplicated id) without a database of its own. Each call makes a new copy."""
+    made = []
+
+    def make(*statements: str) -> str:
+        target = tmp_path / f"fixture_copy_{len(made)}.duckdb"
+        shutil.copyfile(make_url(load_database("duckdb")).database, target)
+        con = duckdb.connect(str(target))
+        try:
+            for sql in statements:
+                con.execute(sql)
+        finally:
+            con.close()
+        made.append(target)
+        return f"duckdb:///{target}"
+    return make
+
+
+# The fixture's areas table has id as its primary key; a platform's view may not. Run these first to
+# be able to insert a second row with an existing id.
+AREAS_WITHOUT_KEY = ("CREATE TABLE areas_copy AS SELECT * FROM areas", "DROP TABLE areas",
+                     "ALTER TABLE areas_copy RENAME TO areas")
+
+
+from tests.apptest import open_page, users_file  # noqa: E402,F401  (shared AppTest fixtures)
 from tests.pgcluster import cluster  # noqa: E402,F401  (a throwaway PostgreSQL server, per module)

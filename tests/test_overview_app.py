@@ -60,3 +60,50 @@ def test_unknown_area_is_refused(open_page):
     at = open_page(area="NOPE", check=False)
     assert at.error and "NOPE" in at.error[0].value
     assert not at.metric
+
+
+# ---- a broken area tree (a copy of the fixture: tests/conftest.py fixture_copy) ----
+
+ORPHAN_S2 = "UPDATE areas SET parent_id = 12345 WHERE code = 'S2'"
+
+
+def tree_warnings(at: AppTest) -> list[str]:
+    return [w.value for w in at.warning if w.icon == ":material/account_tree:"]
+
+
+def plain_reported(url: str) -> int:
+    """上报数 of the fixture week by plain SQL on the file: events of the period on a grid that exists."""
+    import duckdb
+    from sqlalchemy.engine import make_url
+
+    con = duckdb.connect(make_url(url).database, read_only=True)
+    try:
+        (n,), = con.execute("SELECT count(*) FROM events WHERE reported_at >= '2026-03-02' "
+                            "AND reported_at < '2026-03-09' AND grid_id IN (SELECT id FROM areas)").fetchall()
+    finally:
+        con.close()
+    return n
+
+
+def test_an_orphaned_street_stays_in_the_total_and_the_leader_is_told(open_page, fixture_copy):
+    url = fixture_copy(ORPHAN_S2)
+    expected = plain_reported(url)
+    at = open_page(url=url)
+    assert metrics(at)["上报数"][0] == str(expected) == "21"  # S2's 11 are not lost
+    assert at.title[0].value == "总览 · 我的辖区"  # two roots: the default focus is both
+    assert list(at.dataframe[0].value.index) == ["S2", "D"]  # the ranking shows both (S2 64.9, D = S1 47.7)
+    warned = tree_warnings(at)
+    assert len(warned) == 1
+    # S2 and below it W2 C2 C3 G3–G6: 8 areas; events on G3 G4 G5 in all periods: 7 + 6 + 5
+    assert "8 个区域、18 件事件（不限时间）不在主区划树内" in warned[0] and "S2 西街道" in warned[0]
+    assert "计入全市合计" in warned[0] and "管理员可在“数据质量”页" in warned[0]
+    at = open_page(url=url, area="D")  # the district alone: no longer the whole city, and still told so
+    assert metrics(at)["上报数"][0] == "10" and len(tree_warnings(at)) == 1
+
+
+def test_the_tree_warning_is_for_whole_city_accounts_and_broken_trees_only(open_page, fixture_copy):
+    assert not tree_warnings(open_page())  # the fixture's tree is whole (E17's grid 999 is another matter)
+    url = fixture_copy(ORPHAN_S2)
+    assert "详见“数据质量”页的“区域树”一节" in tree_warnings(open_page(url=url, user="root"))[0]  # admin
+    at = open_page(url=url, user="s1")  # an official of S1: their own street, no word on the city's tree
+    assert not tree_warnings(at) and metrics(at)["上报数"][0] == "10"

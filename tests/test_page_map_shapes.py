@@ -71,7 +71,7 @@ def test_streets_without_outlines_are_circles_at_their_coordinates(open_page, lo
 def test_grids_whose_outlines_are_removed_become_circles(open_page, fixture_copy):
     url = fixture_copy("UPDATE areas SET boundary = NULL")
     expected = sql(url, f"SELECT code, lon, lat {children_of('C2')} AND lon IS NOT NULL ORDER BY code")
-    at = open_page(SAFETY, db_url=url, area="C2")
+    at = open_page(SAFETY, url=url, area="C2")
     found = deck_layers(at)
     assert list(found) == [maps.POINT_LAYER, maps.POINT_LABEL_LAYER]
     assert [(c["code"], *c["position"]) for c in found[maps.POINT_LAYER]["data"]] == expected
@@ -88,7 +88,7 @@ def test_mixed_areas_draw_what_they_can_and_say_how_many_are_missing(open_page, 
     dotted = sql(url, f"SELECT code {children_of('C3')} AND boundary IS NULL AND lon IS NOT NULL ORDER BY code")
     neither = sql(url, f"SELECT name {children_of('C3')} AND boundary IS NULL AND lon IS NULL ORDER BY code")
     assert (outlined, dotted, neither) == ([("G5",)], [("G6",)], [("第七网格",)])
-    at = open_page(SAFETY, db_url=url, area="C3")
+    at = open_page(SAFETY, url=url, area="C3")
     found = deck_layers(at)
     assert [(d["code"],) for d in found[maps.AREA_LAYER]["data"]] == outlined
     assert [(d["code"],) for d in found[maps.POINT_LAYER]["data"]] == dotted
@@ -100,7 +100,7 @@ def test_mixed_areas_draw_what_they_can_and_say_how_many_are_missing(open_page, 
 def test_without_outlines_or_coordinates_the_page_says_so_instead_of_a_map(open_page, fixture_copy, area):
     url = fixture_copy("UPDATE areas SET boundary = NULL, lon = NULL, lat = NULL")
     assert sql(url, "SELECT count(*) FROM areas WHERE boundary IS NOT NULL OR lon IS NOT NULL") == [(0,)]
-    at = open_page(SAFETY, db_url=url, **({"area": area} if area else {}))
+    at = open_page(SAFETY, url=url, **({"area": area} if area else {}))
     assert no_map(at)
     assert at.info[0].value == NO_GEOMETRY
     assert at.metric[0].value != "无数据"  # the index itself is still there
@@ -110,7 +110,7 @@ def test_without_any_index_the_page_says_why_and_draws_no_map(open_page, fixture
     url = fixture_copy("UPDATE areas SET population = NULL, households = NULL")
     assert sql(url, f"SELECT count(*) FROM events WHERE reported_at >= '{EMPTY_WEEK['from']}' "
                     f"AND reported_at < '{EMPTY_WEEK['to']}'") == [(0,)]
-    at = open_page(SAFETY, db_url=url, **EMPTY_WEEK)
+    at = open_page(SAFETY, url=url, **EMPTY_WEEK)
     assert no_map(at)
     reason = at.info[0].value
     assert reason.startswith("平安指数无数据：该周期内没有上报事件；区域的人口、户数未登记或为 0，")
@@ -121,7 +121,7 @@ def test_without_any_index_the_page_says_why_and_draws_no_map(open_page, fixture
 
 def test_overview_without_any_index_ranks_nobody_and_reads_no_data(open_page, fixture_copy):
     url = fixture_copy("UPDATE areas SET population = NULL, households = NULL")
-    at = open_page(OVERVIEW, db_url=url, **EMPTY_WEEK)  # was: TypeError in ranking_table (.round on None)
+    at = open_page(OVERVIEW, url=url, **EMPTY_WEEK)  # was: TypeError in ranking_table (.round on None)
     table = at.dataframe[0].value
     streets = sql(url, f"SELECT code {children_of('D')} ORDER BY code")
     assert sorted((c,) for c in table.index) == streets
@@ -136,7 +136,7 @@ def test_overview_without_any_index_ranks_nobody_and_reads_no_data(open_page, fi
 def test_overview_runs_without_outlines_or_coordinates(open_page, fixture_copy, area):
     url = fixture_copy("UPDATE areas SET boundary = NULL, lon = NULL, lat = NULL")
     children = sql(url, f"SELECT count(*) {children_of(area or 'D')}")[0][0]
-    at = open_page(OVERVIEW, db_url=url, **({"area": area} if area else {}))
+    at = open_page(OVERVIEW, url=url, **({"area": area} if area else {}))
     assert list(at.dataframe[0].value["排名"]) == list(range(1, children + 1))  # the map's data is not the ranking's
 
 
@@ -149,6 +149,6 @@ def test_wall_draws_a_street_without_outline_as_a_circle(open_page, load_databas
 
 
 def test_wall_without_outlines_or_coordinates_says_so(open_page, fixture_copy):
-    at = open_page(user="wall", db_url=fixture_copy("UPDATE areas SET boundary = NULL, lon = NULL, lat = NULL"))
+    at = open_page(user="wall", url=fixture_copy("UPDATE areas SET boundary = NULL, lon = NULL, lat = NULL"))
     assert not at.get("deck_gl_json_chart")
     assert NO_GEOMETRY in [m.value for m in at.markdown]

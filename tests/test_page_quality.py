@@ -110,3 +110,39 @@ def test_a_clean_view_says_so_in_words(page):
     assert set(rules(at).values()) == {"0"}
     at = page(area="G6")
     assert "未发现问题数据" in at.success[0].value and not at.expander
+
+
+# ---- the area tree (administrators; metrics.area_checks, counts in tests/test_area_checks.py) ----
+
+def tree_box(at: AppTest) -> list[str]:
+    return [w.value for w in [*at.warning, *at.success] if w.icon == ":material/account_tree:"]
+
+
+def test_the_area_tree_section_is_for_administrators(page, fixture_copy):
+    at = page(user="root")
+    assert [h.value for h in at.subheader] == ["平台数据映射", "区域树"]
+    mapping = at.table[1].value  # the checker's findings: the fixture's one survey answer of no known code
+    assert list(mapping.index) == ["代码映射"] and "代码 unknown 出现 1 次" in mapping.iloc[0]["说明"]
+    assert tree_box(at) == ["区域树发现 1 类问题；所有区域都在顶级区域之下。"]
+    tree = at.table[2].value
+    assert list(tree.index) == ["事件所在网格不存在"]
+    assert (tree.iloc[0]["级别"], tree.iloc[0]["数量"], tree.iloc[0]["涉及区域"], tree.iloc[0]["涉及事件"]) == ("错误", "1", "—", "1")
+    assert any(c.value.startswith("区域树检查：区域表的全部区域与库中全部事件") for c in at.caption)
+    assert not page(user="lead").subheader  # a leader sees the rules, not the tree
+
+
+def test_login_off_shows_no_area_tree_section(page):
+    assert not page().subheader  # the local user is a leader
+
+
+def test_an_orphaned_street_is_listed_with_its_events(page, fixture_copy):
+    at = page(user="root", url=fixture_copy("UPDATE areas SET parent_id = 12345 WHERE code = 'S2'"))
+    box = tree_box(at)
+    assert len(box) == 1 and "8 个区域、18 件事件（不限时间）不在主区划树内" in box[0]
+    tree = at.table[2].value
+    assert list(tree.index) == ["多个顶级区域", "上级区域不存在", "事件所在网格不存在"]
+    assert tree.loc["上级区域不存在", "涉及区域"] == "8" and tree.loc["上级区域不存在", "涉及事件"] == "18"
+    labels = [e.label for e in at.expander]
+    assert "上级区域不存在：1 项" in labels
+    text = page_text(at)
+    assert "S2 西街道（街道）：上级 id 12345 不存在；连同下级 8 个区域，事件 18 件" in text.replace("\\\\", "")

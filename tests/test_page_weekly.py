@@ -99,3 +99,60 @@ def test_an_export_is_written_to_the_audit_log(users_file):
     assert (entry["user"], entry["action"], entry["area"], entry["detail"]) == (
         "s1", "export", "S1", "weekly-2026-W10-S1.xlsx")
     assert (entry["period_from"], entry["period_to"]) == ("2026-03-02", "2026-03-09")
+
+
+# ---- the week a user arriving with a chosen period sees (metrics.weekly.default_week) ----
+
+def opened_on(at) -> str:
+    return at.query_params["week"] if isinstance(at.query_params["week"], str) else at.query_params["week"][0]
+
+
+@pytest.mark.parametrize("params, week, reported", [
+    ({"from": "2026-02-23", "to": "2026-03-02"}, "2026-W09", "7"),   # a custom week in the past: that week
+    ({"from": "2026-02-25", "to": "2026-03-05"}, "2026-W10", "21"),  # across two weeks: the week of its last day
+    ({"from": "2026-03-09", "to": "2026-03-20"}, "2026-W11", None),  # running past T (03-12): the week of T
+    ({"period": "last_month"}, "2026-W09", "7"),                     # February: its last day, Sat 02-28
+    ({"period": "this_week"}, "2026-W11", None),                     # this week, unfinished
+    ({"period": "last_30d"}, "2026-W10", "21"),                      # rolling (the default): the last full week
+    ({"period": "last_30d", "asof": "2026-03-05T12:00"}, "2026-W09", "7"),  # … before the pinned as-of day
+])
+def test_the_week_follows_the_chosen_period(open_page, params, week, reported):
+    at = open_page(PAGE, **params)
+    assert opened_on(at) == week
+    assert weekly_label(week_picker(at).value) == week
+    if reported:
+        assert cards(at)["上报数"][0] == reported
+    if week == "2026-W11":
+        assert "本周未结束" in week_picker(at).format_func(week_picker(at).value)
+
+
+def weekly_label(p) -> str:
+    from metrics.weekly import week_label
+    return week_label(p)
+
+
+def test_an_explicit_week_wins_over_the_period(open_page):
+    at = open_page(PAGE, week="2026-W09")  # the view's period is 2026-W10 (tests/apptest.py VIEW)
+    assert opened_on(at) == "2026-W09" and cards(at)["上报数"][0] == "7"
+
+
+def test_arriving_from_another_page_keeps_its_period(open_page):
+    at = open_page(**{"from": "2026-02-23", "to": "2026-03-02"})  # 总览 on the week before
+    at.switch_page(PAGE).run()
+    assert opened_on(at) == "2026-W09" and cards(at)["上报数"][0] == "7"
+
+
+def test_a_week_not_begun_falls_back_to_the_periods_week(open_page):
+    at = open_page(PAGE, week="2026-W20", **{"from": "2026-02-23", "to": "2026-03-02"})
+    assert any("尚未开始" in w.value and "W09（2026" in w.value for w in at.warning)  # Markdown-escaped "-"
+    assert opened_on(at) == "2026-W09"
+
+
+def test_a_week_without_data_says_so_in_words(open_page):
+    at = open_page(PAGE, week="2026-W06")  # 02-02 … 02-08: nothing happened, nor the week before
+    text = narrative_text(at)
+    assert "结案率无数据（本周立案数为 0）；按期结案率无数据（本周应结案数为 0）" in text
+    assert "本周没有有效的群众满意度评价" in text
+    # the index from the indicators that have a value (no cases: 治安 100; no visits: 走访 42.86), and it says so
+    assert "未计入无数据的指标：" in text
+    assert cards(at)["结案率"][0] == "无数据"

@@ -89,6 +89,38 @@ def test_document_has_the_narrative_tables_and_charts(review, charts):
     assert {"上报数", "21", "+200.0%", "西街道", "第五网格", "基本平安→预警"} <= cells
 
 
+def test_exports_of_a_week_without_data_say_so(load_database):
+    """2026-W06 holds no data (tests/test_weekly.py): with a model of rates only there is no index at
+    all, and neither file may claim anything about the missing numbers."""
+    from datetime import datetime
+
+    from data_access.db import Database
+    from metrics.safety_index import SafetyModel
+    from metrics.weekly import parse_week
+
+    model = SafetyModel(indicators=tuple(i for i in SafetyModel().indicators
+                                         if i.key in ("on_time_rate", "satisfaction_rate")))
+    db = Database.connect(load_database("duckdb"))
+    empty = weekly_review(db, week=parse_week("2026-W06"), asof=datetime(2026, 2, 9, 12), scope=Scope.everywhere(),
+                          model=model)
+    book = load_workbook(io.BytesIO(to_xlsx(empty)))
+    assert [r["内容"] for r in sheet_rows(book, "文字摘要")] == narrative(empty)
+    kpi = {r["指标"]: r for r in sheet_rows(book, "KPI")}
+    assert (kpi["平安指数"]["本周"], kpi["平安指数"]["环比"], kpi["平安等级"]["本周"]) == (None, "无数据", "无数据")
+    assert (kpi["结案率"]["本周"], kpi["结案率"]["同比"]) == (None, "无数据")
+    doc = Document(io.BytesIO(to_docx(empty, weekly_charts(empty))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    for sentence in narrative(empty):
+        assert sentence in text
+    assert "本周没有可排名的街道（平安指数均无数据）。" in text and "本周没有可排名的网格（应结案件不少于 3 件才参与按期结案率排名）。" in text
+    assert text.count("街道和网格本周或上周均无平安等级，无法比较等级升降。") == 2  # the narrative and section 五
+    for claim in ("均未下降", "低于上周", "最高的是", "最低的是"):
+        assert claim not in text, claim
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert cells.count("无数据") >= 10  # every missing value of the KPI table written as such
+    db.dispose()
+
+
 def test_file_names(review):
     assert file_name(review, "xlsx") == "weekly-2026-W10.xlsx"
 

@@ -17,8 +17,8 @@ from metrics.period import Period
 from metrics.safety_index import SafetyModel
 from metrics.scope import Scope
 from metrics.summary import summarize
-from metrics.weekly import AreaWeek, Mover, grade_drops, largest_fall, largest_move, last_full_week, narrative, \
-    parse_week, rank_lists, week_label, weekly_review
+from metrics.weekly import AreaWeek, Mover, default_week, grade_drops, largest_fall, largest_move, last_full_week, \
+    narrative, parse_week, rank_lists, week_label, weekly_review
 from tests.fixture import ASOF, END, START
 from tests.test_metrics import _index, _police, _s
 
@@ -48,6 +48,20 @@ def test_iso_weeks():
     for bad in ("2026-10", "2026-W54", "W10", "2026-W1"):
         with pytest.raises(ValueError):
             parse_week(bad)
+
+
+def test_the_default_week_is_the_periods_last_full_day_or_the_last_full_week():
+    thursday = date(2026, 3, 12)  # T of the fixture, in 2026-W11
+    # the browser tests' view: 11-09 … 11-15 at Monday 11-16 10:00 opens on that week, 2026-W46
+    assert week_label(default_week(Period(date(2026, 11, 9), date(2026, 11, 16)), date(2026, 11, 16), "custom")) \
+        == "2026-W46"
+    assert default_week(W10, thursday, "custom") == W10
+    assert default_week(Period(date(2026, 2, 25), date(2026, 3, 5)), thursday, "custom") == W10  # holds 03-04
+    assert default_week(Period(date(2026, 3, 9), date(2026, 3, 20)), thursday, "custom") == parse_week("2026-W11")
+    assert default_week(Period(date(2026, 2, 1), date(2026, 3, 1)), thursday, "last_month") == parse_week("2026-W09")
+    for rolling in ("last_30d", "this_month", "this_quarter", "this_year"):  # run up to today: no week of their own
+        assert default_week(Period(date(2026, 2, 11), date(2026, 3, 13)), thursday, rolling) == W10
+    assert default_week(Period(date(2026, 3, 9), date(2026, 3, 13)), thursday, "this_week") == parse_week("2026-W11")
 
 
 def test_a_week_is_monday_to_monday(fixture_db):
@@ -212,3 +226,65 @@ def test_the_review_keeps_to_the_scope(fixture_db):
     assert not any(name in s for s in narrative(r) for name in ("西街道", "第三网格", "第五网格"))
     with pytest.raises(ScopeDenied):
         weekly_review(fixture_db, week=W10, asof=ASOF, scope=Scope(("S1",)), area_code="S2")
+
+
+# ---- absent data: every sentence stays true (2026-W06 = 02-02 … 02-08 holds nothing, nor W05, nor 2025-W06) ----
+
+EMPTY = parse_week("2026-W06")
+EMPTY_ASOF = datetime(2026, 2, 9, 12)
+RATES_ONLY = SafetyModel(indicators=tuple(i for i in SafetyModel().indicators
+                                          if i.key in ("on_time_rate", "satisfaction_rate")))  # no index without cases
+
+
+def test_a_week_without_data_asserts_nothing_about_missing_numbers(fixture_db):
+    r = weekly_review(fixture_db, week=EMPTY, asof=EMPTY_ASOF, scope=Scope.everywhere(), model=RATES_ONLY)
+    assert (r.kpis["reported"], r.kpis["closure_rate"], r.kpis["safety_index"]) == (0, None, None)
+    assert all(a.safety_index is None and a.prev_index is None for a in r.streets + r.grids)
+    per_level = ["本周平安指数均无数据，未按平安指数排名。", "本周没有应结案件不少于 3 件的{}，未按按期结案率排名。",
+                 "本周或上周平安指数无数据，无法比较升降。"]
+    assert narrative(r) == [
+        # E31 (reported 01-15, due 01-16) is still open at 02-09 12:00: the one overdue case
+        "本周（2026-W06，2026-02-02 至 2026-02-08）测试区上报事件 0 件，环比无可比数据，同比无可比数据；立案 0 件，超期未结 1 件。",
+        "结案率无数据（本周立案数为 0）；按期结案率无数据（本周应结案数为 0）。",
+        "本周没有有效的群众满意度评价。",
+        "平安指数本周无数据：参与计算的各项指标（按期结案率、群众满意率）均无数据。",
+        *(("各" + level + s) if not s.startswith("本周没有") else s.format(level)
+          for level in ("街道", "网格") for s in per_level),
+        "街道和网格本周或上周均无平安等级，无法比较等级升降。",
+    ]
+
+
+def test_a_ranking_without_every_area_says_how_many_it_compared(fixture_db):
+    import dataclasses
+
+    r = review(fixture_db)
+    grids = (_area("A", 65.0, 60.0), _area("B", None, None), _area("C", 75.0, None))  # only A has both weeks
+    r = dataclasses.replace(r, grids=grids, grid_lists=rank_lists(grids, 10), grade_drops=grade_drops(grids, SafetyModel()))
+    text = narrative(r)
+    assert "网格平安指数最高的是C（75.0），最低的是A（65.0，预警）。" in text
+    assert "有可比数据的 1 个网格平安指数均未下降（另有 2 个本周或上周无数据）。" in text
+    assert not any("各网格平安指数均未下降" in s for s in text)
+    # S1 and S2 are graded both weeks; of the grids only A: 3 compared, 2 not, none fell
+    assert "有可比等级的 3 个街道或网格中，没有平安等级下降的（另有 2 个街道或网格本周或上周无平安等级，未比较）。" in text
+
+
+def test_tied_areas_are_not_called_highest_and_lowest(fixture_db):
+    # the default model on the empty week: no cases → 治安 100, no visits → 走访 42.86, nothing else
+    # scored: (0.30 × 100 + 0.10 × 42.86) / 0.40 = 85.71 for every street and grid alike
+    r = weekly_review(fixture_db, week=EMPTY, asof=EMPTY_ASOF, scope=Scope.everywhere())
+    assert {round(a.safety_index, 2) for a in r.streets + r.grids} == {85.71}
+    lists = {k: [a.code for a in v] for k, v in r.grid_lists.items() if k.startswith("index")}
+    assert lists == {"index_red": ["G1", "G2", "G3"], "index_black": ["G4", "G5", "G6"]}  # never the same area
+    text = narrative(r)
+    assert "参与排名的街道平安指数相同（85.7），不分高低。" in text and "参与排名的网格平安指数相同（85.7），不分高低。" in text
+    assert not any("最高的是" in s for s in text)
+    assert "各街道平安指数均未下降。" in text  # 85.71 the week before too: a true statement here
+    assert "本周没有街道或网格的平安等级低于上周。" in text
+
+
+def test_a_single_area_is_on_both_lists_and_named_alone():
+    only = (_area("A", 65.0, 60.0),)
+    assert {k: [a.code for a in v] for k, v in rank_lists(only, 3).items()} == {
+        "index_red": ["A"], "index_black": ["A"], "on_time_red": [], "on_time_black": []}
+    two = (_area("A", 65.0, 60.0), _area("B", 65.0, 70.0))
+    assert [a.code for a in rank_lists(two, 3)["index_black"]] == ["B"]  # tie: A is already red

@@ -12,7 +12,10 @@ import streamlit as st
 
 from configuration.settings import Settings, load_settings
 from data_access.db import Database
+from data_access.errors import ScopeDenied
 from data_access.users import User
+from metrics import mapping_report
+from metrics import quality as quality_metrics
 from metrics import summary as summary_metrics
 from metrics.scope import LEVEL_NAMES, AreaTree, Focus, Scope, resolve
 from ui import format as fmt
@@ -34,6 +37,14 @@ def _load_tree(url: str, _db: Database) -> AreaTree:
     return AreaTree.load(_db)
 
 
+def _check_tree(url: str, scope: Scope, _db: Database, _tree: AreaTree) -> list:
+    return quality_metrics.tree_findings(_db, scope=scope, tree=_tree)
+
+
+def _check_mapping(url: str, _db: Database) -> list:
+    return mapping_report.mapping_findings(_db)
+
+
 def _compute(name, url, scope, area_code, start, end, asof, kwargs, _fn, _ctx: "AppContext"):
     # name and url only key the cache (the function and database themselves are not hashed)
     return _fn(_ctx.db, start=start, end=end, asof=asof, scope=scope, area_code=area_code, tree=_ctx.tree,
@@ -43,9 +54,12 @@ def _compute(name, url, scope, area_code, start, end, asof, kwargs, _fn, _ctx: "
 @st.cache_resource(show_spinner=False)
 def figure_caches(ttl_seconds: int) -> tuple:
     """The area tree's and the figures' caches, kept `refresh.cache_seconds` (a figure is computed
-    once per view for every session in that time). Made once per server and time to live."""
+    once per view for every session in that time), and the tree check's, which reads every event
+    but depends on no view: one per database. Made once per server and time to live."""
     return (st.cache_data(show_spinner=False, ttl=ttl_seconds, max_entries=8)(_load_tree),
-            st.cache_data(show_spinner=False, ttl=ttl_seconds, max_entries=512)(_compute))
+            st.cache_data(show_spinner=False, ttl=ttl_seconds, max_entries=512)(_compute),
+            st.cache_data(show_spinner=False, ttl=ttl_seconds, max_entries=8)(_check_tree),
+            st.cache_data(show_spinner=False, ttl=ttl_seconds, max_entries=8)(_check_mapping))
 
 
 CACHED_PACKAGES = ("metrics.", "reports.")  # a page's own function (module __main__) would share keys across pages
@@ -131,6 +145,25 @@ class AppContext:
             lambda: cached(name, url, self.scope, v.area_code, v.period.start, v.period.end, v.asof, kw,
                            _fn=fn, _ctx=self),
             url=url, view=self._view_key(), call=(name, kw), asof=v.asof)
+
+    def tree_findings(self) -> list:
+        """The area tree's faults (metrics.area_checks), for whole-city accounts (ScopeDenied otherwise):
+        all areas and all events, whatever the view, so they are cached per database only."""
+        url = str(self.db.engine.url)
+        cached = figure_caches(self.settings.cache_seconds)[2]
+        return resilience.guard(lambda: cached(url, self.scope, _db=self.db, _tree=self.tree),
+                                url=url, view=(url, self.scope), call=("area_checks",), asof=self.view.asof,
+                                mark=False)
+
+    def mapping_findings(self) -> list:
+        """The mapping checker's findings that need attention (metrics.mapping_report), per database:
+        unmapped codes, empty columns, the metrics this platform cannot compute. Administrators only."""
+        if self.user.role != "admin":
+            raise ScopeDenied("映射检查只对管理员开放")
+        url = str(self.db.engine.url)
+        cached = figure_caches(self.settings.cache_seconds)[3]
+        return resilience.guard(lambda: cached(url, _db=self.db), url=url, view=(url,), call=("mapping_report",),
+                                asof=self.view.asof, mark=False)
 
     def summary(self) -> dict:
         return self.metric(summary_metrics.summarize, model=self.settings.safety, detail=True)

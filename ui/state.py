@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import streamlit as st
 
 from metrics.period import PRESET_LABELS, Period, preset, week_of
-from metrics.weekly import last_full_week, parse_week, week_label
+from metrics.weekly import default_week, last_full_week, parse_week, week_label
 from ui.format import md_escape
 
 PRESETS = {**PRESET_LABELS, "custom": "自定义"}  # key → label of the period picker
@@ -99,18 +99,22 @@ def drill(area_code: str | None) -> None:
 
 # ---- page-owned parameters ----
 
-def week_from_url(today: date, weeks_back: int) -> tuple[Period, list[Period], str | None]:
-    """周报's week: ?week= if it names a week that has begun, else the last full week (with a notice,
-    Markdown-escaped: the URL's text is never markup). Also the weeks its picker offers, newest first."""
+def week_from_url(view: View, weeks_back: int) -> tuple[Period, list[Period], str | None]:
+    """周报's week: ?week= if it names a week that has begun; else the week of the view's period
+    (metrics.weekly.default_week: a user arriving with a chosen period sees a week of it, one who chose
+    none the last full week), also in place of an unusable ?week= (with a notice, Markdown-escaped:
+    the URL's text is never markup). Also the weeks its picker offers, newest first."""
+    today = view.asof.date()
+    default = default_week(view.period, today, view.preset)
     latest = last_full_week(today)
     weeks = [week_of(latest.start - timedelta(days=7 * i)) for i in range(weeks_back)]
     asked, notice = st.query_params.get("week"), None
     try:
-        week = parse_week(asked) if asked else latest
+        week = parse_week(asked) if asked else default
         if week.start > today:
             raise ValueError(f"周次 {asked} 尚未开始")
     except ValueError as exc:
-        notice, week = md_escape(f"{exc}；已改为显示上一个完整周。"), latest
+        notice, week = md_escape(f"{exc}；已改为显示 {week_label(default)}（{default.label()}）。"), default
     if week not in weeks:
         weeks = sorted({*weeks, week}, key=lambda p: p.start, reverse=True)
     return week, weeks, notice

@@ -3,6 +3,7 @@ import streamlit as st
 
 from ui.figures import overview as charts
 from ui.figures.common import GRAIN_NAMES, grain_for, has_index
+from ui.figures.quality import tree_notice
 from ui.components import KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows
 from ui.context import current
 
@@ -10,6 +11,13 @@ ctx = current()
 breadcrumb(ctx)
 st.title(f"总览 · {ctx.area_name}")
 st.caption(ctx.caption())
+
+if ctx.scope.area_codes is None:  # leaders and admins: a whole-city total is only whole if the tree is
+    notice = tree_notice(ctx.tree_findings(), ctx.tree)
+    if notice:
+        where = ("详见“数据质量”页的“区域树”一节。" if ctx.user.role == "admin"
+                 else "管理员可在“数据质量”页的“区域树”一节查看明细。")
+        st.warning(notice + where, icon=":material/account_tree:")
 
 data = ctx.summary()
 if not data["reported"] and not data["satisfaction_n"]:

@@ -1,11 +1,13 @@
 """数据质量: the rows the metrics had to leave out (SPEC §10), per rule with its count, the metrics it
-affects and a few examples (personal data masked)."""
+affects and a few examples (personal data masked); for administrators, the faults of the area tree."""
 import streamlit as st
 
 from metrics import quality
+from metrics.area_checks import TITLES
 from ui.components import breadcrumb, caption
 from ui.context import current
 from ui.figures import quality as tables
+from ui.format import md_escape
 
 ctx = current()
 breadcrumb(ctx)
@@ -32,3 +34,27 @@ for i, (_, rule) in enumerate(found.iterrows()):
         st.caption(f"不计入：{rule['excluded_from']}。{rule['treatment']}。")
         st.dataframe(tables.examples_table(rule["examples"]), hide_index=True)
         caption(ctx, tables.examples_note(rule))
+
+if ctx.user.role == "admin":  # the findings name areas anywhere in the city: administrators only
+    st.subheader("平台数据映射")
+    mapping = ctx.mapping_findings()
+    if not mapping:
+        st.success("映射检查未发现问题：所有映射的表、字段和代码都在，全部指标所需数据齐全。", icon=":material/database:")
+    else:
+        st.table(tables.mapping_table(mapping).set_index("类别"))
+    st.caption("与命令 python -m data_access.check 相同的检查（区域树见下）：全部数据，不限所选区域和周期")
+
+    st.subheader("区域树")
+    tree_found = ctx.tree_findings()
+    if not tree_found:
+        st.success("区域树完整：每个区域都在顶级区域之下，区域 id 与编码唯一，事件的网格与类别都存在。",
+                   icon=":material/account_tree:")
+    else:
+        st.warning(tables.tree_notice(tree_found, ctx.tree)
+                   or f"区域树发现 {len(tree_found)} 类问题；所有区域都在顶级区域之下。", icon=":material/account_tree:")
+        st.table(tables.tree_table(tree_found).set_index("问题"))
+        for f in tree_found:
+            with st.expander(f"{TITLES.get(f.kind, f.kind)}：{f.count:,} 项"):
+                st.markdown("\n".join(f"- {md_escape(line)}" for line in f.examples))
+                st.caption(tables.tree_examples_note(f))
+    st.caption(f"区域树检查：区域表的全部区域与库中全部事件，不限左侧所选区域和周期 · 数据截至 {ctx.data_asof:%Y-%m-%d %H:%M}")

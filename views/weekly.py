@@ -31,7 +31,7 @@ ctx = current()
 breadcrumb(ctx)
 st.title(f"周报 · {ctx.area_name}")
 
-week, weeks, notice = week_from_url(ctx.view.asof.date(), WEEKS_BACK)
+week, weeks, notice = week_from_url(ctx.view, WEEKS_BACK)
 if notice:
     st.warning(notice, icon=":material/event_busy:")
 week = st.columns([1, 2])[0].selectbox("周次", weeks, index=weeks.index(week),
@@ -43,7 +43,7 @@ review = ctx.metric(weekly.review_of_week, week_start=week.start, model=ctx.sett
 scope_line = (f"范围：{ctx.area_name} · 周次：{review.label}（{review.week.label()}）· 数据截至 "
               f"{ctx.data_asof:%Y-%m-%d %H:%M}")
 st.caption(f"{scope_line} · 环比对比上周（{review.previous.label()}），同比对比去年同期（{review.last_year.label()}），"
-           "均按与本周相同的办理时长计算；左侧“统计周期”不用于周报")
+           "均按与本周相同的办理时长计算；左侧“统计周期”不参与周报的计算，只决定打开周报时的默认周次")
 
 data = review.kpis
 if not data["reported"] and not data["satisfaction_n"]:
@@ -72,7 +72,7 @@ for level, rows, lists_sheet in (("街道", review.streets, "街道红黑榜"), 
         box.markdown(f"**{level}{title}**")
         if shown.empty:
             box.info("本周没有可排名的" + level + (f"（应结案件不少于 {weekly.MIN_DUE} 件才参与按期结案率排名）"
-                                                 if metric == "on_time_rate" else "。"))
+                                                 if metric == "on_time_rate" else "（平安指数均无数据）"))
         else:
             box.dataframe(shown, hide_index=True, column_config=NUMBER, key=f"weekly_{level}_{key}")
     st.caption(f"{scope_line} · “变化最大的指标”为平安指数各项指标中得分较上周变化最大者（分）；"
@@ -80,8 +80,14 @@ for level, rows, lists_sheet in (("街道", review.streets, "街道红黑榜"), 
 
 st.subheader("平安等级下降的区域")
 drops = sheets["等级下降"]
-if drops.empty:
-    st.success("本周没有街道或网格的平安等级低于上周。", icon=":material/check_circle:")
+if drops.empty and (review.streets or review.grids):
+    words = weekly.no_grade_drop_words(review)  # says so when some had no grade to compare
+    if weekly.ungraded(review):
+        st.info(words)
+    else:
+        st.success(words, icon=":material/check_circle:")
+elif drops.empty:
+    st.info("所选区域下没有街道或网格。")
 else:
     levels = "、".join(f"{LEVEL_NAMES.get(lv, lv)} {n} 个" for lv, n in
                       ((lv, sum(r.level == lv for r in review.grade_drops)) for lv in ("street", "grid")) if n)

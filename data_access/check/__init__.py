@@ -27,7 +27,8 @@ REAL_KINDS = {"time": ("DATE", "TIME"), "number": ("INT", "NUMERIC", "DECIMAL", 
 
 @dataclass(frozen=True)
 class Finding:
-    level: str      # error: the dashboard cannot start | warning: figures will be 无数据 or incomplete | ok
+    level: str      # error: the dashboard cannot start | warning: figures will be 无数据 or incomplete |
+                    # ok: found as mapped, or declared absent on purpose
     section: str    # 表与字段 / 代码映射 / 数据内容 / 区域树 / 指标
     key: str        # the config key (schema.columns.events.deadline_at) or the object it is about
     message: str    # one Chinese line
@@ -71,7 +72,7 @@ def _table_structure(db: Database, table: str) -> list[Finding]:
     smap = db.schema.map
     label = TABLE_LABELS[table]
     if smap.absent(table):
-        return [Finding(WARNING, "表与字段", f"schema.tables.{table}", f"已声明平台没有{label}数据，相关指标显示无数据")]
+        return [Finding(OK, "表与字段", f"schema.tables.{table}", f"已声明平台没有{label}数据（其影响见“指标”）")]
     real = smap.table_name(table)
     columns = _columns(db, real)
     if columns is None:
@@ -84,7 +85,7 @@ def _table_structure(db: Database, table: str) -> list[Finding]:
         entry = smap.column_entry(table, col)
         what = column_label(table, col)
         if entry is False:
-            out.append(Finding(WARNING, "表与字段", key, f"已声明平台不记录{what}"))
+            out.append(Finding(OK, "表与字段", key, f"已声明平台不记录{what}（其影响见“指标”）"))
         elif isinstance(entry, str):
             found = entry if entry in columns else lowered.get(entry.lower())
             if found is None:

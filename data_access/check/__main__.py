@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(args.config)
         db = Database.connect(settings.db_url, settings.schema)
         db.ping()
-        print(f"检查 {db.target}", file=sys.stderr)
+        print(f"检查 {db.target}", file=sys.stderr, flush=True)
         findings = full_report(db)
     except (ConfigError, DatabaseUnavailable) as exc:
         print(f"{LEVEL_NAMES[ERROR]}：{exc}", file=sys.stderr)

@@ -1,11 +1,14 @@
-"""数据质量 tables: the rules with their counts and what they affect, and each rule's examples as shown.
-Pure: the report of `metrics.quality` in, display tables out."""
+"""数据质量 tables: the rules with their counts and what they affect, and each rule's examples as shown;
+the area tree's findings as a table, and the warning 总览 shows when areas are cut off the tree.
+Pure: the report of `metrics.quality` (or the findings of `metrics.area_checks`) in, tables and text out."""
 from __future__ import annotations
 
 import pandas as pd
 
+from metrics.area_checks import TITLES, Finding, outside_main_tree
 from metrics.labels import STATUS_NAMES
-from metrics.scope import LEVEL_NAMES
+from metrics.scope import LEVEL_NAMES, AreaTree
+from ui.format import md_escape
 
 TABLE_NAMES = {"events": "事件", "surveys": "满意度调查", "patrols": "巡查走访"}
 CITY_ONLY = "仅全市范围统计"
@@ -70,3 +73,56 @@ def examples_note(rule: pd.Series) -> str:
     else:
         what = f"共 {shown} 条" if shown >= count else f"显示前 {shown} 条（按 id 排序）"
     return what + "；个人信息已脱敏"
+
+
+# ---- the area tree (metrics.area_checks) ----
+
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+EVENT_KINDS = ("events_unknown_grid", "events_unknown_category")  # faults of events: no area to count
+
+
+def tree_table(found: list[Finding]) -> pd.DataFrame:
+    """One line per kind of fault: what, how serious, how many, what it affects and what it means."""
+    return pd.DataFrame({
+        "问题": [TITLES.get(f.kind, f.kind) for f in found],
+        "级别": [SEVERITY_NAMES.get(f.severity, f.severity) for f in found],
+        "数量": [f"{f.count:,}" for f in found],
+        "涉及区域": ["—" if f.kind in EVENT_KINDS else f"{f.areas:,}" for f in found],
+        "涉及事件": [f"{f.events:,}" for f in found],
+        "说明": [f.message for f in found],
+    })
+
+
+def tree_examples_note(f: Finding) -> str:
+    """What the example lines of a finding are: all of them, or the first few."""
+    if len(f.examples) >= f.count:
+        return f"共 {f.count:,} 项，全部列出"
+    first = "涉及事件最多的" if f.kind in ("orphan_parent", "cycle", "events_on_non_grid", *EVENT_KINDS) else "前"
+    return f"共 {f.count:,} 项，列出{first} {len(f.examples)} 项"
+
+
+def tree_notice(found: list[Finding], tree: AreaTree) -> str | None:
+    """总览's warning (Markdown, names escaped) when areas are cut off the tree under the declared
+    roots: how many areas and events, which areas, and where their events are counted. None when none are."""
+    areas, events = outside_main_tree(found)
+    if not areas:
+        return None
+    by_kind = {f.kind: f for f in found}
+    parts = []
+    if "orphan_parent" in by_kind:
+        f = by_kind["orphan_parent"]
+        named = "、".join(f"{md_escape(c)} {md_escape(tree.row(i)['name'])}" for i, c in zip(f.area_ids[:3], f.area_codes))
+        more = "等" if f.count > 3 else ""
+        parts.append(f"{f.count:,} 个区域的上级区域不存在（{named}{more}），连同下级共 {f.areas:,} 个区域、{f.events:,} 件事件："
+                     "它们作为单独的顶级区域计入全市合计，但不计入任何上级区域")
+    if "cycle" in by_kind:
+        f = by_kind["cycle"]
+        parts.append(f"{f.count:,} 处上级链成环，连同下级共 {f.areas:,} 个区域、{f.events:,} 件事件不计入任何合计")
+    return (f"区域树不完整：{areas:,} 个区域、{events:,} 件事件（不限时间）不在主区划树内。" + "；".join(parts) + "。")
+
+
+def mapping_table(found) -> pd.DataFrame:
+    """The mapping checker's findings (data_access.check.Finding) as shown to administrators."""
+    return pd.DataFrame({"类别": [f.section for f in found], "配置项或对象": [f.key for f in found],
+                         "说明": [f.message for f in found],
+                         "级别": ["错误" if f.level == "error" else "注意" for f in found]})

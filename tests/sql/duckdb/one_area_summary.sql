@@ -1,13 +1,13 @@
 WITH RECURSIVE scoped_areas_allowed(id) AS 
 (SELECT areas.id AS id 
 FROM areas 
-WHERE areas.id IN (%(scope_roots_1)s) UNION ALL SELECT scoped_areas_allowed_child.id AS id 
+WHERE areas.id IN (%(scope_roots_1)s) UNION SELECT scoped_areas_allowed_child.id AS id 
 FROM areas AS scoped_areas_allowed_child JOIN scoped_areas_allowed ON scoped_areas_allowed_child.parent_id = scoped_areas_allowed.id), 
 scoped_areas(area_id, group_id, level) AS 
 (SELECT areas.id AS area_id, 0 AS group_id, areas.level AS level 
 FROM areas 
 WHERE areas.id IN (%(scoped_areas_groups_1)s) AND areas.id IN (SELECT scoped_areas_allowed.id 
-FROM scoped_areas_allowed) UNION ALL SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
+FROM scoped_areas_allowed) UNION SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
 FROM areas AS scoped_areas_child JOIN scoped_areas ON scoped_areas_child.parent_id = scoped_areas.area_id)
  SELECT 0 AS group_id, count(*) AS reported, sum(CASE WHEN (events.status != %(status_1)s) THEN %(param_1)s ELSE %(param_2)s END) AS filed, sum(CASE WHEN (events.status != %(status_2)s AND events.status = %(status_3)s AND events.closed_at <= %(asof)s) THEN %(param_3)s ELSE %(param_4)s END) AS closed, sum(CASE WHEN (events.status != %(status_4)s AND events.status = %(status_5)s AND events.closed_at <= %(asof)s AND events.closed_at >= events.reported_at) THEN %(param_5)s ELSE %(param_6)s END) AS handled_n, avg(CASE WHEN (events.status != %(status_6)s AND events.status = %(status_7)s AND events.closed_at <= %(asof)s AND events.closed_at >= events.reported_at) THEN (date_diff('second', events.reported_at, events.closed_at) / 3600e0) END) AS mean_hours, percentile_cont(%(percentile_cont_1)s) WITHIN GROUP (ORDER BY CASE WHEN (events.status != %(status_8)s AND events.status = %(status_9)s AND events.closed_at <= %(asof)s AND events.closed_at >= events.reported_at) THEN (date_diff('second', events.reported_at, events.closed_at) / 3600e0) END) AS median_hours, percentile_cont(%(percentile_cont_2)s) WITHIN GROUP (ORDER BY CASE WHEN (events.status != %(status_10)s AND events.status = %(status_11)s AND events.closed_at <= %(asof)s AND events.closed_at >= events.reported_at) THEN (date_diff('second', events.reported_at, events.closed_at) / 3600e0) END) AS p90_hours, sum(CASE WHEN (events.status != %(status_12)s AND events.status = %(status_13)s AND events.closed_at <= %(asof)s AND events.deadline_at IS NOT NULL AND events.closed_at <= events.deadline_at AND events.closed_at >= events.reported_at) THEN %(param_7)s ELSE %(param_8)s END) AS on_time_n, sum(CASE WHEN (events.status != %(status_14)s AND events.deadline_at IS NOT NULL AND (events.deadline_at <= %(asof)s OR events.status != %(status_15)s AND events.status = %(status_16)s AND events.closed_at <= %(asof)s)) THEN %(param_9)s ELSE %(param_10)s END) AS due_n, sum(CASE WHEN (events.status != %(status_17)s AND events.status = %(status_18)s AND events.closed_at <= %(asof)s AND events.reopen_count > %(reopen_count_1)s) THEN %(param_11)s ELSE %(param_12)s END) AS reopened, sum(CASE WHEN (events.status != %(status_19)s AND events.status = %(status_20)s AND events.closed_at <= %(asof)s AND events.resolved_level = %(resolved_level_1)s) THEN %(param_13)s ELSE %(param_14)s END) AS grid_resolved, sum(CASE WHEN (events.status != %(status_21)s AND events.status = %(status_22)s AND events.closed_at <= %(asof)s) THEN %(param_15)s ELSE %(param_16)s END) AS reopened__rows, count(CASE WHEN (events.status != %(status_21)s AND events.status = %(status_22)s AND events.closed_at <= %(asof)s) THEN events.reopen_count END) AS reopened__known, sum(CASE WHEN (events.status != %(status_23)s AND events.status = %(status_24)s AND events.closed_at <= %(asof)s) THEN %(param_17)s ELSE %(param_18)s END) AS grid_resolved__rows, count(CASE WHEN (events.status != %(status_23)s AND events.status = %(status_24)s AND events.closed_at <= %(asof)s) THEN events.resolved_level END) AS grid_resolved__known 
 FROM events LEFT OUTER JOIN event_categories ON events.category_code = event_categories.code 
@@ -19,13 +19,13 @@ FROM scoped_areas) AND events.reported_at >= %(p_start)s AND events.reported_at 
 WITH RECURSIVE scoped_areas_allowed(id) AS 
 (SELECT areas.id AS id 
 FROM areas 
-WHERE areas.id IN (%(scope_roots_1)s) UNION ALL SELECT scoped_areas_allowed_child.id AS id 
+WHERE areas.id IN (%(scope_roots_1)s) UNION SELECT scoped_areas_allowed_child.id AS id 
 FROM areas AS scoped_areas_allowed_child JOIN scoped_areas_allowed ON scoped_areas_allowed_child.parent_id = scoped_areas_allowed.id), 
 scoped_areas(area_id, group_id, level) AS 
 (SELECT areas.id AS area_id, 0 AS group_id, areas.level AS level 
 FROM areas 
 WHERE areas.id IN (%(scoped_areas_groups_1)s) AND areas.id IN (SELECT scoped_areas_allowed.id 
-FROM scoped_areas_allowed) UNION ALL SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
+FROM scoped_areas_allowed) UNION SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
 FROM areas AS scoped_areas_child JOIN scoped_areas ON scoped_areas_child.parent_id = scoped_areas.area_id)
  SELECT 0 AS group_id, sum(CASE WHEN ((events.status IN (%(status_1_1)s, %(status_1_2)s, %(status_1_3)s, %(status_1_4)s) OR events.status = %(status_2)s AND (events.closed_at > %(asof)s OR events.closed_at IS NULL)) AND events.reported_at <= %(asof)s AND events.deadline_at < %(asof)s) THEN %(param_1)s ELSE %(param_2)s END) AS overdue_open, sum(CASE WHEN ((events.status IN (%(status_3_1)s, %(status_3_2)s, %(status_3_3)s, %(status_3_4)s) OR events.status = %(status_4)s AND (events.closed_at > %(asof)s OR events.closed_at IS NULL)) AND events.reported_at <= %(asof)s) THEN %(param_3)s ELSE %(param_4)s END) AS overdue_open__rows, count(CASE WHEN ((events.status IN (%(status_3_1)s, %(status_3_2)s, %(status_3_3)s, %(status_3_4)s) OR events.status = %(status_4)s AND (events.closed_at > %(asof)s OR events.closed_at IS NULL)) AND events.reported_at <= %(asof)s) THEN events.deadline_at END) AS overdue_open__known 
 FROM events LEFT OUTER JOIN event_categories ON events.category_code = event_categories.code 
@@ -37,13 +37,13 @@ FROM scoped_areas) AND ((events.status IN (%(status_5_1)s, %(status_5_2)s, %(sta
 WITH RECURSIVE scoped_areas_allowed(id) AS 
 (SELECT areas.id AS id 
 FROM areas 
-WHERE areas.id IN (%(scope_roots_1)s) UNION ALL SELECT scoped_areas_allowed_child.id AS id 
+WHERE areas.id IN (%(scope_roots_1)s) UNION SELECT scoped_areas_allowed_child.id AS id 
 FROM areas AS scoped_areas_allowed_child JOIN scoped_areas_allowed ON scoped_areas_allowed_child.parent_id = scoped_areas_allowed.id), 
 scoped_areas(area_id, group_id, level) AS 
 (SELECT areas.id AS area_id, 0 AS group_id, areas.level AS level 
 FROM areas 
 WHERE areas.id IN (%(scoped_areas_groups_1)s) AND areas.id IN (SELECT scoped_areas_allowed.id 
-FROM scoped_areas_allowed) UNION ALL SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
+FROM scoped_areas_allowed) UNION SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
 FROM areas AS scoped_areas_child JOIN scoped_areas ON scoped_areas_child.parent_id = scoped_areas.area_id)
  SELECT 0 AS group_id, sum(CASE WHEN (surveys.result IN (%(result_1_1)s, %(result_1_2)s)) THEN %(param_1)s ELSE %(param_2)s END) AS satisfied_n, sum(CASE WHEN (surveys.result IN (%(result_2_1)s, %(result_2_2)s, %(result_2_3)s)) THEN %(param_3)s ELSE %(param_4)s END) AS satisfaction_n 
 FROM surveys 

@@ -1,13 +1,13 @@
 WITH RECURSIVE scoped_areas_allowed(id) AS 
 (SELECT areas.id AS id 
 FROM areas 
-WHERE areas.id IN (%(scope_roots_1)s) UNION ALL SELECT scoped_areas_allowed_child.id AS id 
+WHERE areas.id IN (%(scope_roots_1)s) UNION SELECT scoped_areas_allowed_child.id AS id 
 FROM areas AS scoped_areas_allowed_child JOIN scoped_areas_allowed ON scoped_areas_allowed_child.parent_id = scoped_areas_allowed.id), 
 scoped_areas(area_id, group_id, level) AS 
 (SELECT areas.id AS area_id, 0 AS group_id, areas.level AS level 
 FROM areas 
 WHERE areas.id IN (%(scoped_areas_groups_1)s) AND areas.id IN (SELECT scoped_areas_allowed.id 
-FROM scoped_areas_allowed) UNION ALL SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
+FROM scoped_areas_allowed) UNION SELECT scoped_areas_child.id AS id, scoped_areas.group_id AS group_id, scoped_areas_child.level AS level 
 FROM areas AS scoped_areas_child JOIN scoped_areas ON scoped_areas_child.parent_id = scoped_areas.area_id)
  SELECT 0 AS group_id, sum(CASE WHEN ((events.status IN (%(status_1_1)s, %(status_1_2)s, %(status_1_3)s, %(status_1_4)s) OR events.status = %(status_2)s AND (events.closed_at > %(asof)s OR events.closed_at IS NULL)) AND events.reported_at <= %(asof)s AND events.deadline_at < %(asof)s) THEN %(param_1)s ELSE %(param_2)s END) AS overdue_open, sum(CASE WHEN ((events.status IN (%(status_3_1)s, %(status_3_2)s, %(status_3_3)s, %(status_3_4)s) OR events.status = %(status_4)s AND (events.closed_at > %(asof)s OR events.closed_at IS NULL)) AND events.reported_at <= %(asof)s) THEN %(param_3)s ELSE %(param_4)s END) AS overdue_open__rows, count(CASE WHEN ((events.status IN (%(status_3_1)s, %(status_3_2)s, %(status_3_3)s, %(status_3_4)s) OR events.status = %(status_4)s AND (events.closed_at > %(asof)s OR events.closed_at IS NULL)) AND events.reported_at <= %(asof)s) THEN events.deadline_at END) AS overdue_open__known 
 FROM events LEFT OUTER JOIN event_categories ON events.category_code = event_categories.code 
