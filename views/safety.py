@@ -36,7 +36,8 @@ with left:
         density = ctx.metric(geo.event_density, box=ctx.settings.map.city_box)
         show_density = st.toggle("叠加事件密度热力图", value=False)
         picked = st.pydeck_chart(maps.safety_map(areas, density, ctx.settings.map, show_density=show_density),
-                                 on_select="rerun", selection_mode="single-object", key=f"map_{ctx.view.area_code}")
+                                 on_select="rerun", selection_mode="single-object", key=f"map_{ctx.view.area_code}",
+                                 height=maps.MAP_HEIGHT)
         chosen = maps.picked_area(picked.selection.objects) if picked else {}
         if chosen.get("code") and chosen["code"] != ctx.view.area_code and not children.empty:
             drill(chosen["code"])

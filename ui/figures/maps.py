@@ -39,6 +39,7 @@ HIGHLIGHT = [255, 255, 255, 90]
 NO_DATA_LABEL = "无数据"
 GEOMETRY_COLUMNS = "areas.boundary、areas.lon/lat"
 UNPLACED = {MISSING: f"没有边界和坐标数据（{GEOMETRY_COLUMNS}）", OUTSIDE: "没有边界，坐标在城市范围（map.city_box）之外"}
+MAP_HEIGHT = 620  # pixels: st.pydeck_chart draws 500 unless told, and the view is fitted to this height
 POINT_RADIUS = 12  # pixels: a circle stays readable at any zoom
 POINT_OUTLINE = [255, 255, 255, 230]
 POINT_PAD = 0.004  # degrees (about 400 m) around a circle when fitting the view
@@ -289,7 +290,7 @@ def _area_layers(records: MapRecords, point_labels: bool) -> list[pdk.Layer]:
 
 
 def safety_map(areas: pd.DataFrame, density: pd.DataFrame | None = None, settings: MapSettings | None = None,
-               *, show_density: bool = True, height: int = 620, width: int = 700,
+               *, show_density: bool = True, height: int = MAP_HEIGHT, width: int = 700,
                point_labels: bool = True) -> pdk.Deck:
     """The 平安指数 map: areas filled with their grade colour (layer "areas", pickable); an area
     without a usable boundary as a circle in that colour at its lon/lat (layer "area_points",
