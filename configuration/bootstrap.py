@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import Callable
 
 from configuration.settings import Settings
+from data_access import check
 from data_access.db import Database
+from data_access.errors import MappingUnusable
 
 Progress = Callable[[float, str], None]
 
@@ -21,7 +23,11 @@ def ensure_demo(settings: Settings, progress: Progress | None = None) -> bool:
 
 
 def open_database(settings: Settings, progress: Progress | None = None) -> Database:
+    """The configured database, reachable and mapped usably (MappingUnusable names the config keys)."""
     ensure_demo(settings, progress)
     db = Database.connect(settings.db_url, settings.schema)
     db.ping()
+    findings = check.structure(db)
+    if not check.usable(findings):
+        raise MappingUnusable(db.target, [f.line() for f in findings if f.level == check.ERROR])
     return db

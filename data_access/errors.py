@@ -22,3 +22,12 @@ class DatabaseUnavailable(RuntimeError):
 
 class ScopeDenied(PermissionError):
     """The requested area lies outside what the user may see."""
+
+
+class MappingUnusable(ValueError):
+    """The schema mapping does not fit the database (a missing table or column, a failing expression):
+    the checker's error lines, one per config key."""
+
+    def __init__(self, target: str, lines: list[str]):
+        self.lines = lines
+        super().__init__(f"数据库映射无法使用（{target}）：" + "；".join(lines) + "。完整报告：python -m data_access.check")

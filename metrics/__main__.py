@@ -9,7 +9,7 @@ from datetime import datetime
 from configuration.bootstrap import open_database
 from configuration.cli import parse_date, parse_datetime, user_scope
 from configuration.settings import load_settings
-from data_access.errors import ConfigError, DatabaseUnavailable, ScopeDenied
+from data_access.errors import ConfigError, DatabaseUnavailable, MappingUnusable, ScopeDenied
 from metrics.definitions import LABELS
 from metrics.summary import SUMMARY_KEYS, summarize
 
@@ -56,7 +56,7 @@ def main(argv=None) -> int:
         asof = args.asof or datetime.now(settings.timezone).replace(tzinfo=None)
         result = summarize(db, start=args.start, end=args.end, asof=asof, scope=scope,
                            area_code=args.area, model=settings.safety)
-    except (ConfigError, DatabaseUnavailable, ScopeDenied) as exc:
+    except (ConfigError, DatabaseUnavailable, MappingUnusable, ScopeDenied) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     result = {"period": {"from": str(args.start), "to": str(args.end)}, "area": args.area,

@@ -18,7 +18,7 @@ from configuration.bootstrap import open_database
 from configuration.cli import parse_datetime, user_scope
 from configuration.settings import load_settings
 from data_access import audit
-from data_access.errors import ConfigError, DatabaseUnavailable, ScopeDenied
+from data_access.errors import ConfigError, DatabaseUnavailable, MappingUnusable, ScopeDenied
 from metrics.weekly import parse_week, weekly_review
 
 
@@ -57,7 +57,7 @@ def main(argv=None) -> int:
             raise ScopeDenied(f"周次 {args.week.label()} 尚未开始（计算时点 {asof:%Y-%m-%d %H:%M}）")
         db = open_database(settings, progress=lambda f, m: print(f"[{f:4.0%}] {m}", file=sys.stderr))
         review = weekly_review(db, week=args.week, asof=asof, scope=scope, area_code=args.area, model=settings.safety)
-    except (ConfigError, DatabaseUnavailable, ScopeDenied) as exc:
+    except (ConfigError, DatabaseUnavailable, MappingUnusable, ScopeDenied) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     from reports import file_name, to_docx, to_xlsx, weekly_charts

@@ -76,6 +76,15 @@ def fixture_url(request, load_database) -> str:
     return load_database(request.param)
 
 
+@pytest.fixture(scope="session", params=DIALECTS)
+def foreign_url(request, tmp_path_factory) -> str:
+    """URL of the foreign-shaped platform (tests/foreign.py) in a database of its own, once per dialect."""
+    from tests.foreign import load_foreign
+    url = ensure_database(request.param, "grid_foreign", tmp_path_factory.mktemp("foreign"))
+    load_foreign(url)
+    return url
+
+
 @pytest.fixture(scope="session")
 def fixture_db(fixture_url):
     """A read-only Database on the canonical fixture (what the dashboard would open)."""

@@ -16,7 +16,6 @@ from data_access.db import Database
 from data_access.schema import SchemaMap
 from tests.apptest import ROOT, VIEW
 from tests.foreign import CONFIG
-from tests.test_foreign import foreign_url  # noqa: F401  (the foreign platform, once per dialect)
 
 BROKEN = {  # what a new administrator gets wrong, and the key the checker must name
     "missing-table": ("events = \"gd_case\"", "events = \"gd_cases\"",
@@ -105,3 +104,12 @@ def test_dashboard_stops_with_the_checkers_message(name, foreign_url, tmp_path, 
     shown = at.error[0].value.replace("\\", "")  # Markdown-escaped: the key's dots and underscores
     assert len(at.error) == 1 and BROKEN[name][2] in shown and "python -m data_access.check" in shown
     assert not at.metric  # no page ran
+
+
+def test_metrics_command_line_refuses_an_unusable_mapping(foreign_url, tmp_path, monkeypatch, capsys):
+    from metrics.__main__ import main
+    monkeypatch.delenv("GRID_DB_URL", raising=False)
+    config = write_config(tmp_path, foreign_url, broken("missing-column"))
+    assert main(["summary", "--config", config, "--from", "2026-03-02", "--to", "2026-03-09"]) == 2
+    err = capsys.readouterr().err
+    assert "schema.columns.events.closed_at" in err and "Traceback" not in err

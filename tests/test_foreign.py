@@ -12,18 +12,10 @@ from data_access.check import WARNING
 from data_access.db import Database
 from data_access.schema import SchemaMap
 from tests.apptest import ROOT, VIEW, assert_clean, page_text
-from tests.conftest import DIALECTS, ensure_database
-from tests.foreign import ASOF, CONFIG, END, START, load_foreign
+from tests.foreign import ASOF, CONFIG, END, START
 from tests.test_shapes import PAGES
 
 KW = dict(start=START, end=END, asof=ASOF)
-
-
-@pytest.fixture(scope="session", params=DIALECTS)
-def foreign_url(request, tmp_path_factory) -> str:
-    url = ensure_database(request.param, "grid_foreign", tmp_path_factory.mktemp("foreign"))
-    load_foreign(url)
-    return url
 
 
 @pytest.fixture(scope="session")

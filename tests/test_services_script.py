@@ -9,7 +9,6 @@ fake pg_ctlcluster has started it. Nothing here reaches apt or the machine's rea
 """
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time

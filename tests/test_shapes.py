@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_access.schema import CANONICAL, REQUIRED, REQUIRED_TABLES
-from tests.apptest import ROOT, VIEW, assert_clean, page_text
+from tests.apptest import ROOT, VIEW, assert_clean
 from tests.conftest import DIALECTS
 
 PAGES = ["views/overview.py", "views/safety.py", "views/events.py", "views/satisfaction.py", "views/workers.py",
