@@ -67,6 +67,23 @@ def open_page(load_database, monkeypatch, tmp_path, users_file):
     return run
 
 
+def open_app(monkeypatch, tmp_path, url: str, config: str) -> AppTest:
+    """The dashboard run once (login off) on `url` with `config` appended to config.toml: a platform
+    database and its [schema], as an administrator would set them."""
+    monkeypatch.setenv("GRID_DB_URL", url)
+    monkeypatch.delenv("GRID_AUTH_MODE", raising=False)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    path = tmp_path / "config.toml"
+    path.write_text('[auth]\nmode = "none"\n' + config, encoding="utf-8")
+    monkeypatch.setenv("GRID_CONFIG", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for k, v in VIEW.items():
+        at.query_params[k] = v
+    at.run()
+    return at
+
+
 def page_text(at: AppTest) -> str:
     """Everything the page sent to the browser as readable text: every element's message, with chart
     and map specs decoded (they carry JSON with escaped Chinese) and tables as their values."""

@@ -8,13 +8,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from data_access.check import ERROR, structure, usable
 from data_access.db import Database
 from data_access.schema import SchemaMap
-from tests.apptest import ROOT, VIEW
+from tests.apptest import open_app
 from tests.foreign import CONFIG
 
 BROKEN = {  # what a new administrator gets wrong, and the key the checker must name
@@ -92,14 +90,7 @@ def test_structure_is_cheap_and_says_what_each_key_found(foreign_url):
 
 @pytest.mark.parametrize("name", ["missing-column", "bad-expression"])
 def test_dashboard_stops_with_the_checkers_message(name, foreign_url, tmp_path, monkeypatch):
-    monkeypatch.delenv("GRID_DB_URL", raising=False)
-    monkeypatch.setenv("GRID_CONFIG", write_config(tmp_path, foreign_url, broken(name)))
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in VIEW.items():
-        at.query_params[k] = v
-    at.run()
+    at = open_app(monkeypatch, tmp_path, foreign_url, broken(name))
     assert not at.exception
     shown = at.error[0].value.replace("\\", "")  # Markdown-escaped: the key's dots and underscores
     assert len(at.error) == 1 and BROKEN[name][2] in shown and "python -m data_access.check" in shown

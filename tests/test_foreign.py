@@ -5,13 +5,11 @@ from __future__ import annotations
 import tomllib
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from data_access.check import WARNING
 from data_access.db import Database
 from data_access.schema import SchemaMap
-from tests.apptest import ROOT, VIEW, assert_clean, page_text
+from tests.apptest import ROOT, assert_clean, open_app, page_text
 from tests.foreign import ASOF, CONFIG, END, START
 from tests.test_shapes import PAGES
 
@@ -85,25 +83,8 @@ def test_checker_reports_the_mapping(foreign_db):
     assert "按期结案率" in metrics and "网格员绩效页" in metrics and "群众满意率" not in metrics
 
 
-@pytest.fixture
-def foreign_app(foreign_url, monkeypatch, tmp_path, users_file):
-    def run() -> AppTest:
-        monkeypatch.setenv("GRID_DB_URL", foreign_url)
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        config = tmp_path / "config.toml"
-        config.write_text(f'[auth]\nmode = "none"\nusers_path = "{users_file}"\n' + CONFIG, encoding="utf-8")
-        monkeypatch.setenv("GRID_CONFIG", str(config))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in VIEW.items():
-            at.query_params[k] = v
-        at.run()
-        return at
-    return run
-
-
-def test_every_page_on_the_foreign_platform(foreign_app):
-    at = foreign_app()
+def test_every_page_on_the_foreign_platform(foreign_url, monkeypatch, tmp_path):
+    at = open_app(monkeypatch, tmp_path, foreign_url, CONFIG)
     assert_clean(at)
     kpis = {m.label: m.value for m in at.metric}
     assert kpis["上报数"] == "7" and kpis["超期未结"] == "无数据" and kpis["按期结案率"] == "无数据"

@@ -11,11 +11,9 @@ columns are removed all at once instead — the same constructs, a tenth of the 
 from __future__ import annotations
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from data_access.schema import CANONICAL, REQUIRED, REQUIRED_TABLES
-from tests.apptest import ROOT, VIEW, assert_clean
+from tests.apptest import assert_clean, open_app
 from tests.conftest import DIALECTS
 
 PAGES = ["views/overview.py", "views/safety.py", "views/events.py", "views/satisfaction.py", "views/workers.py",
@@ -88,28 +86,9 @@ def schema_toml(section: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.fixture
-def open_shape(load_database, monkeypatch, tmp_path, users_file):
-    def run(dialect: str, section: dict) -> AppTest:
-        monkeypatch.setenv("GRID_DB_URL", load_database(dialect))
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        config = tmp_path / "config.toml"
-        config.write_text(f'[auth]\nmode = "none"\nusers_path = "{users_file}"\n\n' + schema_toml(section),
-                          encoding="utf-8")
-        monkeypatch.setenv("GRID_CONFIG", str(config))
-        monkeypatch.delenv("GRID_AUTH_MODE", raising=False)
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for k, v in VIEW.items():
-            at.query_params[k] = v
-        at.run()
-        return at
-    return run
-
-
 @pytest.mark.parametrize("dialect, name, section", CASES)
-def test_every_page_survives_the_shape(open_shape, dialect, name, section):
-    at = open_shape(dialect, section)
+def test_every_page_survives_the_shape(load_database, monkeypatch, tmp_path, dialect, name, section):
+    at = open_app(monkeypatch, tmp_path, load_database(dialect), schema_toml(section))
     assert_clean(at)
     for page in PAGES:
         at.switch_page(page).run()
