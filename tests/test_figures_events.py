@@ -16,8 +16,16 @@ def test_funnel_values_are_the_stage_counts():
     trace = fig.data[0]
     assert trace.type == "funnel"
     assert list(trace.y) == ["上报", "立案", "派遣", "结案"] and list(trace.x) == [21, 19, 18, 14]
-    assert "percentInitial" in trace.texttemplate  # shares are of the reports, not of the stage before
+    # shares are of the reports, not of the stage before
+    assert list(trace.text) == ["21 件<br>100.0%", "19 件<br>90.5%", "18 件<br>85.7%", "14 件<br>66.7%"]
     assert fig.layout.title.text == "漏斗"
+
+
+def test_a_stage_the_platform_does_not_record_says_so():
+    stages = pd.DataFrame({"stage": ["上报", "立案", "派遣", "结案"], "count": [21, 19, None, 14],
+                           "share": [1, 19 / 21, None, 14 / 21]})
+    trace = charts.funnel(stages, "漏斗").data[0]
+    assert list(trace.x) == [21, 19, 0, 14] and list(trace.text)[2] == "无数据"
 
 
 HIST = pd.DataFrame({"bin": ["0–2小时", "2–4小时", "4–8小时", "8–12小时", "12–24小时", "24–48小时", "48–72小时",

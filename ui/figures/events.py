@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui import format as fmt
 from ui.figures.common import layout as _layout, numbers
 
 CLOSURE, ON_TIME = "#1565c0", "#90caf9"
@@ -24,11 +25,15 @@ def _counts_axis(top) -> dict:
 
 
 def funnel(stages: pd.DataFrame, title: str) -> go.Figure:
-    """上报 → 立案 → 派遣 → 结案 with each stage's count and its share of the reports."""
-    fig = go.Figure(go.Funnel(y=stages["stage"], x=stages["count"],
-                              texttemplate="%{value:,} 件<br>%{percentInitial:.1%}", textfont=dict(size=16), marker_color=["#90caf9", "#64b5f6", "#1e88e5", "#1565c0"],
-                              connector=dict(fillcolor="#e3f2fd"),
-                              hovertemplate="%{y}：%{x} 件，占上报 %{percentInitial:.1%}<extra></extra>"))
+    """上报 → 立案 → 派遣 → 结案 with each stage's count and its share of the reports; a stage the
+    platform does not record (count None) is an empty row that says 无数据, never a 0."""
+    known = stages["count"].notna()
+    text = [f"{int(c):,} 件<br>{fmt.pct(s)}" if k else fmt.NO_DATA
+            for c, s, k in zip(stages["count"], stages["share"], known)]
+    fig = go.Figure(go.Funnel(y=stages["stage"], x=stages["count"].where(known, 0), text=text, texttemplate="%{text}",
+                              textposition="auto", textfont=dict(size=16),
+                              marker_color=["#90caf9", "#64b5f6", "#1e88e5", "#1565c0"],
+                              connector=dict(fillcolor="#e3f2fd"), hovertemplate="%{y}：%{text}<extra></extra>"))
     return _layout(fig, title, height=380, hovermode="closest")
 
 
