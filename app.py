@@ -1,7 +1,11 @@
 """网格治理驾驶舱 — router: settings, login, the role's pages, database, the URL's view."""
+from pathlib import Path
+
 import streamlit as st
 
-st.set_page_config(page_title="网格治理驾驶舱", page_icon=":material/shield:", layout="wide")
+# A file of our own: a :material/…: page icon makes the browser fetch its favicon from fonts.gstatic.com.
+st.set_page_config(page_title="网格治理驾驶舱", page_icon=str(Path(__file__).parent / "ui" / "static" / "favicon.png"),
+                   layout="wide")
 
 from data_access.errors import DatabaseUnavailable, ScopeDenied  # noqa: E402
 from ui import access, startup  # noqa: E402
