@@ -1,6 +1,6 @@
 """事件办结 extras: the level that resolved each closed case (小事不出网格).
 
-Same row set as `grid_resolved_rate` (SPEC §4): events reported in P, in scope, closed by T. The
+Same row set as `grid_resolved_rate` (docs/metrics.md): events reported in P, in scope, closed by T. The
 `grid` row's share is that rate; the other rows say where the rest went.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Masking of personal data (SPEC §3, §10): names as 张*明, phones as 138****5678, addresses cut short."""
+"""Masking of personal data (docs/metrics.md, README: Login, roles and personal data): names as 张*明, phones as 138****5678, addresses cut short."""
 from __future__ import annotations
 
 import math

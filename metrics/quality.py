@@ -1,4 +1,4 @@
-"""数据质量 (SPEC §10): the bad rows the metrics have to leave out, counted per rule with a few masked
+"""数据质量 (docs/metrics.md: bad rows): the bad rows the metrics have to leave out, counted per rule with a few masked
 examples, and what each metric does with them.
 
 Counts are aggregated in the database (one SUM(CASE …) per table and period, GROUP BY … HAVING for
@@ -47,8 +47,8 @@ RULES = [
          "不计入任何周期：上报、立案、结案、按期结案、办结时长、超期未结均不含；无法归入周期，故不按周期筛选",
          city_only=True, in_period=False),
     Rule("closed_before_reported", "events", "事件结案时间早于上报时间",
-         "办结时长（平均、中位数、P90）、办结时长分布",
-         "不计入办结时长；仍按状态计入上报、立案、结案，且因结案时间早于期限而计为按期结案"),
+         "办结时长（平均、中位数、P90）、办结时长分布、按期结案数",
+         "不计入办结时长，也不算按期结案（有期限的仍计入应结案数）；仍按状态计入上报、立案、结案"),
     Rule("unknown_grid", "events", "事件所在网格不存在（grid_id 为空或不在区划表中）",
          "全部事件指标、超期未结、事件清单、网格员上报数",
          "不计入任何区域，因而不计入任何指标；仅在全市范围统计", city_only=True),

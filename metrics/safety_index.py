@@ -1,4 +1,4 @@
-"""平安指数 (SPEC §5): indicators scored with the efficacy coefficient, weighted, graded.
+"""平安指数 (docs/safety-index.md): indicators scored with the efficacy coefficient, weighted, graded.
 
 The model (which indicators, weights, excellent/floor values, grade bands) comes from config.toml.
 Each indicator is a declared metric (metrics/definitions.py: a ratio or a derived rate), computed

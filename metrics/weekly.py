@@ -1,4 +1,4 @@
-"""周报 (SPEC §1 leaders, §8): one week against the week before and the same week last year.
+"""周报 (docs/pages.md: 周报): one week against the week before and the same week last year.
 
 `weekly_review` gathers, from aggregated SQL through the existing metrics functions, the area's KPIs
 (`summarize`), every street and every grid under the area for this week and the week before

@@ -1,4 +1,4 @@
-"""One grid worker's record (SPEC §6, "drill to one worker's record"): day-by-day field work and reports
+"""One grid worker's record (docs/metrics.md: 网格员绩效): day-by-day field work and reports
 in the period, and the cases the worker reported. Aggregated in SQL; the worker's name comes back masked.
 
 A worker is visible when their post (workers.area_id) lies under the focus, as in `worker_table`. Their

@@ -1,4 +1,4 @@
-"""网格员绩效 (SPEC §6): per-worker measures, a weighted 0–100 score, grades A–E and ranks."""
+"""网格员绩效 (docs/metrics.md: 网格员绩效): per-worker measures, a weighted 0–100 score, grades A–E and ranks."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

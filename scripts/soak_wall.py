@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM_ARGS = [  # as in shared/tools/screenshot.py and tests/browser/helpers.py
+CHROMIUM_ARGS = [  # as in tests/browser/helpers.py (the team screenshot tool uses the same flags)
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",

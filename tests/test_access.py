@@ -1,5 +1,5 @@
 """Login, role menus and scope on every page: an area official sees neither names nor numbers from
-outside their subtree (SPEC §10). The fixture: S1 东街道 ⊃ C1 ⊃ G1, G2; S2 西街道 ⊃ C2 ⊃ G3, G4 and C3 ⊃ G5, G6."""
+outside their subtree (README: Login, roles and personal data). The fixture: S1 东街道 ⊃ C1 ⊃ G1, G2; S2 西街道 ⊃ C2 ⊃ G3, G4 and C3 ⊃ G5, G6."""
 import pytest
 
 from tests.apptest import assert_clean, page_text

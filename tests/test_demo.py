@@ -1,5 +1,5 @@
 """The demo-city generator: shape of the city, consistency of every table, realistic aggregates
-(SPEC §4 definitions computed with plain pandas), determinism, and loading into each database."""
+(docs/metrics.md definitions computed with plain pandas), determinism, and loading into each database."""
 from __future__ import annotations
 
 import json
@@ -39,7 +39,7 @@ def city():
 
 
 def filed_stats(events: pd.DataFrame) -> dict[str, float]:
-    """SPEC §4 with T = END: closure, on-time, filing rate."""
+    """docs/metrics.md with T = END: closure, on-time, filing rate."""
     filed = events[events["status"] != "rejected"]
     closed = filed["closed_at"].notna()
     due_or_closed = (filed["deadline_at"] <= T) | closed

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TEXT_SUFFIXES = (".md", ".py", ".toml", ".sh")
 # Written in two parts so that this file does not contain what it looks for.
-OUTSIDE = ("../" + "shared", "SPEC" + ".md")
+OUTSIDE = ("../" + "shared", "SPEC" + ".md", "SPEC" + " §", "shared/" + "tools")
 
 
 def _read(path: Path) -> str:

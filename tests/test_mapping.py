@@ -1,4 +1,4 @@
-"""SPEC §9: the dashboard reads a platform database under other table, column and code names.
+"""README: Connecting your platform database: the dashboard reads a platform database under other table, column and code names.
 
 The fixture city is written through a SchemaMap (write_frame translates canonical values into the
 platform's codes) into separate databases; every metric read through the same map must equal the

@@ -1,4 +1,4 @@
-"""Every metric of SPEC §4/§5 against values computed BY HAND from tests/fixture.py, on three dialects.
+"""Every metric of docs/metrics.md, docs/safety-index.md against values computed BY HAND from tests/fixture.py, on three dialects.
 
 Nothing here calls the code under test to get an expected value: each expected number is written
 as the arithmetic a person does on the fixture's table (see tests/fixture.py), with the rows that
@@ -20,7 +20,7 @@ from data_access.errors import ScopeDenied
 from tests.expect import check as _check
 from tests.fixture import ASOF, END, LY_END, LY_START, PREV_END, PREV_START, START
 
-# ---- textbook formulas (SPEC §4, §5), applied to hand-counted numbers ----
+# ---- textbook formulas (docs/metrics.md, docs/safety-index.md), applied to hand-counted numbers ----
 
 
 def _s(x: float, x_h: float, x_s: float) -> float:

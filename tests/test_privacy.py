@@ -1,4 +1,4 @@
-"""Masking of personal data (SPEC §10: 张*明, 138****5678)."""
+"""Masking of personal data (README: Login, roles and personal data: 张*明, 138****5678)."""
 import pandas as pd
 
 from metrics.privacy import mask_address, mask_frame, mask_name, mask_phone

@@ -1,4 +1,4 @@
-"""数据质量 (SPEC §10): bad rows counted BY HAND on the fixture city (tests/fixture.py) on all three
+"""数据质量 (docs/metrics.md: bad rows): bad rows counted BY HAND on the fixture city (tests/fixture.py) on all three
 dialects, the scope rules (rows of unknown grids only in the whole-city view), a fixture with duplicated
 ids behind a view, and the demo generator's `--bad-rows` with the metrics it must not disturb.
 
@@ -234,7 +234,7 @@ def test_metrics_leave_out_what_they_can(view_db):
     assert by_category["reported"].sum() == 27 and by_category["key"].isna().sum() == 1   # 3001 in no category
 
 
-@pytest.mark.xfail(strict=True, reason="SPEC §10: duplicated ids should not be counted twice; the metrics "
+@pytest.mark.xfail(strict=True, reason="docs/metrics.md: bad rows: duplicated ids should not be counted twice; the metrics "
                                        "layer counts every row (see metrics.quality RULES['duplicate_id'])")
 def test_duplicated_ids_are_not_counted_twice(view_db):
     tree = AreaTree.load(view_db)
@@ -356,7 +356,7 @@ def test_closed_before_reported_leaves_handling_time_alone(demo_db):
     pd.testing.assert_frame_equal(_all_measures(bad, LAST_30)[handling], _all_measures(clean, LAST_30)[handling])
     kw = dict(start=LAST_30.start, end=LAST_30.end, asof=GEN_END, scope=CITY)
     pd.testing.assert_frame_equal(handling_histogram(bad, **kw), handling_histogram(clean, **kw))
-    # …but they are reports all the same (SPEC §4 counts every report of P)
+    # …but they are reports all the same (docs/metrics.md counts every report of P)
     assert _all_measures(bad, LAST_30)["reported"].sum() == _all_measures(clean, LAST_30)["reported"].sum() + N
 
 

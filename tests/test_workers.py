@@ -1,4 +1,4 @@
-"""网格员绩效 (SPEC §6) against values computed BY HAND from tests/fixture.py, on three dialects.
+"""网格员绩效 (docs/metrics.md: 网格员绩效) against values computed BY HAND from tests/fixture.py, on three dialects.
 
 Nothing here calls the code under test to get an expected value: every number is the arithmetic a
 person does on the fixture's rows (workers, reporters, accepted_at and patrols are listed in the
@@ -14,7 +14,7 @@ Per worker:
   patrol_days            distinct dates of the worker's patrol rows (either kind) started in P
   c_verify_on_time       events of the worker's area subtree reported in P with accepted_at: accepted
                          within 30 minutes (inclusive) / those
-  c_grid_on_time, c_grid_satisfaction   SPEC §4 on-time and satisfaction rate of the worker's area
+  c_grid_on_time, c_grid_satisfaction   docs/metrics.md on-time and satisfaction rate of the worker's area
   score                  100 × Σ w·c / Σ w over the components with data; grade A ≥ 90, B ≥ 75, C ≥ 60, D ≥ 40
 """
 from __future__ import annotations
@@ -279,7 +279,7 @@ def test_model_weights_and_verify_minutes(api, fixture_db):
     check(got[110], {"c_verify_on_time": 0.0, "score": 0.0, "grade": "E"}, "110: ")
 
 
-# ---- through a platform schema map (SPEC §9) ----
+# ---- through a platform schema map (README: Connecting your platform database) ----
 
 @pytest.fixture(scope="module")
 def mapped_db(fixture_url, load_database):
@@ -297,7 +297,7 @@ def test_worker_table_through_the_map(api, fixture_db, mapped_db):
         check(got[wid], expected, f"mapped worker {wid}: ")
 
 
-# ---- an unknown grid's rows (SPEC §10) ----
+# ---- an unknown grid's rows (docs/metrics.md: bad rows) ----
 
 def test_bad_grid_rows_do_not_count_for_a_worker(api, fixture_db):
     got = rows(table(api, fixture_db))

@@ -1,4 +1,4 @@
-"""数据质量: the rows the metrics had to leave out (SPEC §10), per rule with its count, the metrics it
+"""数据质量: the rows the metrics had to leave out (docs/metrics.md: bad rows), per rule with its count, the metrics it
 affects and a few examples (personal data masked); for administrators, the faults of the area tree."""
 import streamlit as st
 

@@ -1,6 +1,6 @@
 """周报: one week against the week before and the same week last year — KPIs, red/black lists of
 streets and grids with the indicator that moved most, the areas that fell a grade, a generated
-narrative, and the workbook and document to download (SPEC §8). The week is in the URL (?week=)."""
+narrative, and the workbook and document to download (docs/pages.md: 周报). The week is in the URL (?week=)."""
 import streamlit as st
 
 from metrics import weekly

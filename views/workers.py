@@ -1,4 +1,4 @@
-"""网格员绩效: score, grade and ranks per worker (SPEC §6), households per grid worker against the 300–500
+"""网格员绩效: score, grade and ranks per worker (docs/metrics.md: 网格员绩效), households per grid worker against the 300–500
 norm, and one worker's record (click a row; the worker's id goes into the URL as ?worker=). Worker names are personal data: masked unless the user may and chooses to see them (audited)."""
 import streamlit as st
 

@@ -1,4 +1,4 @@
-"""Audit log: who saw unmasked personal data or exported, for which area and period (SPEC §10).
+"""Audit log: who saw unmasked personal data or exported, for which area and period (README: Login, roles and personal data).
 
 Kept in the dashboard's own SQLite file (`settings.users_path`, shared with the accounts), never in
 the platform database. Append-only: there is no update or delete API, and triggers in the file

@@ -1,4 +1,4 @@
-"""The embedded demo city (SPEC §11): a deterministic, Fangzi-shaped district with three years of
+"""The embedded demo city (docs/demo-city.md): a deterministic, Fangzi-shaped district with three years of
 grid-governance data, generated with vectorised numpy so it scales from 20k to 10M events.
 
     frames = generate(seed=20261121, events=300_000, end=None)   # pure: dict of DataFrames

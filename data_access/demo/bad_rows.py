@@ -1,4 +1,4 @@
-"""Bad rows for the 数据质量 page (SPEC §10): N rows of each kind, appended to the generated frames.
+"""Bad rows for the 数据质量 page (docs/metrics.md: bad rows): N rows of each kind, appended to the generated frames.
 
     frames = inject(frames, n=20, seed=20261121)
 

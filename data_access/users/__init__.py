@@ -3,7 +3,7 @@
 The file lives at `settings.users_path` (default `data/users.sqlite`), never in the shared platform
 database, which the dashboard only reads. The audit log (`data_access.audit`) shares the file.
 
-Roles (SPEC §10): 市/区领导 see the whole city, 区域干部 one or more subtrees, the 指挥大屏 exactly one
+Roles (README: Login, roles and personal data): 市/区领导 see the whole city, 区域干部 one or more subtrees, the 指挥大屏 exactly one
 area without personal data or export, 管理员 everything including unmasked details when granted.
 Passwords are hashed with scrypt (standard library) into a self-describing string
 `scrypt$16384$8$1$<salt b64>$<hash b64>`; plaintext is never stored or logged.

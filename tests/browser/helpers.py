@@ -4,7 +4,7 @@ A page is "idle" when `[data-testid="stApp"]` reports `data-test-script-state="n
 attribute goes initial → running → notRunning) and no `[data-testid="stSkeleton"]` is left. Every
 wait polls a condition in the page (`page.wait_for_function`); nothing sleeps a fixed time.
 
-CHROMIUM_ARGS and IDLE are copied from the team's screenshot tool (shared/tools/screenshot.py), so
+CHROMIUM_ARGS and IDLE are the same as the team's headless screenshot tool's (outside this repository), so
 the tests see the pages exactly as the screenshots do; they are copied, not imported, because CI
 has only this repository.
 """

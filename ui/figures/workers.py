@@ -14,7 +14,7 @@ from metrics.privacy import mask_name
 from metrics.workers import COMPONENTS
 from ui.figures.common import layout as _layout, numbers, time_axis
 
-NORM = (300, 500)  # households per grid worker (SPEC §6)
+NORM = (300, 500)  # households per grid worker (docs/metrics.md: 网格员绩效)
 GRADE_COLORS = {"A": "#2e7d32", "B": "#7cb342", "C": "#fbc02d", "D": "#fb8c00", "E": "#e53935"}
 COMPONENT_NAMES = {"visits": "走访户次", "patrol_days": "巡查天数", "valid_report": "有效上报率",
                    "verify_on_time": "按时核实率", "grid_on_time": "网格按期结案率", "grid_satisfaction": "网格群众满意率"}
