@@ -31,13 +31,13 @@ START_SECONDS = 60
 STOP_SECONDS = 15
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _tail(path: Path, lines: int = 40) -> str:
+def log_tail(path: Path, lines: int = 40) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
@@ -92,7 +92,7 @@ def serving(db_url: str, log: Path, script: str = "serve.py", **env_extra: str):
     """`streamlit run serve.py` (or `script`) on `db_url` with extra environment: yields (process,
     base URL, log path) once it answers its health check; stops it afterwards and keeps its log in
     artifacts/browser/."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "GRID_DB_URL": db_url,
            # These tests are about pages, drilling and links, not sign-in: no login screen in front.
            "GRID_AUTH_MODE": "none"}
@@ -107,7 +107,7 @@ def serving(db_url: str, log: Path, script: str = "serve.py", **env_extra: str):
         deadline = time.monotonic() + START_SECONDS
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with status {proc.returncode} before answering:\n{_tail(log)}",
+                pytest.fail(f"streamlit exited with status {proc.returncode} before answering:\n{log_tail(log)}",
                             pytrace=False)
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
@@ -116,7 +116,7 @@ def serving(db_url: str, log: Path, script: str = "serve.py", **env_extra: str):
             except (urllib.error.URLError, OSError):
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {base} within {START_SECONDS} s:\n{_tail(log)}",
+                pytest.fail(f"streamlit did not answer on {base} within {START_SECONDS} s:\n{log_tail(log)}",
                             pytrace=False)
             time.sleep(0.2)  # poll interval of the health check (the browser waits never sleep)
         yield proc, base, log
@@ -144,7 +144,7 @@ def _alive(streamlit_server) -> None:
     proc, base, log = streamlit_server
     if proc.poll() is not None:
         pytest.fail(f"the streamlit server on {base} has exited (status {proc.returncode}); "
-                    f"was it killed from outside? Last log lines:\n{_tail(log)}", pytrace=False)
+                    f"was it killed from outside? Last log lines:\n{log_tail(log)}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

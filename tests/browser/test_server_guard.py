@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from tests.browser.conftest import _free_port, _tail, serving, streamlit_command
+from tests.browser.conftest import free_port, log_tail, serving, streamlit_command
 from tests.browser.helpers import ROOT
 from tests.browser.wsclient import Client
 
@@ -154,7 +154,7 @@ def test_app_py_served_directly_shows_only_how_to_start(demo_city, tmp_path):
 def test_unsafe_streamlit_settings_stop_the_server(demo_city, tmp_path, flag):
     log = tmp_path / "unsafe.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen(streamlit_command(_free_port(), "serve.py", flag), cwd=ROOT, stdout=out,
+        proc = subprocess.Popen(streamlit_command(free_port(), "serve.py", flag), cwd=ROOT, stdout=out,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
                                 env={**os.environ, "GRID_DB_URL": demo_city["url"]})
     try:
@@ -163,5 +163,5 @@ def test_unsafe_streamlit_settings_stop_the_server(demo_city, tmp_path, flag):
         if proc.poll() is None:
             proc.kill()
     assert code != 0
-    text = _tail(log)
+    text = log_tail(log)
     assert "拒绝以不安全的 Streamlit 设置启动" in text and flag.split("=")[0].lstrip("-") in text, text

@@ -76,7 +76,8 @@ def long_names_server(demo_city, tmp_path_factory):
 
 
 # Per case list: the panel's box and every cell's box and text, row by row.
-CASE_CELLS = """() => [...document.querySelectorAll('.st-key-wall-panel-newest, .st-key-wall-panel-overdue')].map(panel => {
+CASE_CELLS = """() => [...document.querySelectorAll('.st-key-wall-panel-newest, .st-key-wall-panel-overdue')]
+.map(panel => {
   const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.right, r.width]; };
   return {panel: box(panel), rows: [...panel.querySelectorAll('tr')].map(tr =>
     [...tr.children].map(c => ({box: box(c), text: c.innerText.trim()})))};
@@ -96,7 +97,8 @@ def test_long_names_keep_the_status_column_on_screen(sized, long_names_server):
         assert any(LONG in cell["text"] for row in rows[1:] for cell in row[1:3]), rows  # long names are there
         for row in rows:
             status = row[-1]
-            assert status["box"][2] > 40 and left <= status["box"][0] and status["box"][1] <= right + 0.5, (status, right)
+            assert status["box"][2] > 40 and left <= status["box"][0], (status, left)
+            assert status["box"][1] <= right + 0.5, (status, right)
             assert status["text"] and "…" not in status["text"], row
     title = page.evaluate("() => document.querySelector('.st-key-wall-title').getBoundingClientRect().right")
     clock = page.evaluate("() => document.getElementById('wall-clock-time').getBoundingClientRect().left")
