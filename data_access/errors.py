@@ -20,6 +20,13 @@ class DatabaseUnavailable(RuntimeError):
         super().__init__(f"无法连接数据库 {target}：{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}")
 
 
+class AuditUnavailable(RuntimeError):
+    """The audit log cannot be written: whatever needed the audit line must not be shown or exported."""
+
+    def __init__(self, cause: BaseException):
+        super().__init__(f"审计日志无法写入（{type(cause).__name__}: {cause}）")
+
+
 class ScopeDenied(PermissionError):
     """The requested area lies outside what the user may see."""
 

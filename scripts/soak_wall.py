@@ -2,7 +2,7 @@
 """Soak test of the 指挥大屏: does a wall display that refreshes for days keep memory flat?
 
 Builds a small demo city (ending at the current hour, so "today" has events), starts its own
-`streamlit run app.py` on a free port with a short wall refresh interval (a temporary config file
+`streamlit run serve.py` on a free port with a short wall refresh interval (a temporary config file
 through GRID_CONFIG), signs the display in with a wall token (as a real wall does: builtin login,
 `/wall?token=…`), and watches the page in headless Chromium (Debian's /usr/bin/chromium, the
 screenshot tool's flags) for `--cycles` refreshes of the wall's fragment. After every refresh it
@@ -157,7 +157,7 @@ def start_server(folder: Path, db_url: str, config: Path, log: Path) -> tuple[su
     port = free_port()
     env = {**os.environ, "GRID_DB_URL": db_url, "GRID_CONFIG": str(config)}
     env.pop("GRID_AUTH_MODE", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    cmd = [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
     with log.open("wb") as out:

@@ -30,7 +30,7 @@ def users_file(tmp_path_factory) -> str:
 
 # name, role, areas, may unmask
 USERS = [("lead", "leader", (), False), ("s1", "official", ("S1",), False), ("c2g1", "official", ("C2", "G1"), False),
-         ("wall", "wall", ("S2",), False), ("root", "admin", (), True)]
+         ("wall", "wall", ("S2",), False), ("root", "admin", (), True), ("c2g1u", "official", ("C2", "G1"), True)]
 
 
 @pytest.fixture

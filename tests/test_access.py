@@ -109,6 +109,48 @@ def test_admin_unmask_is_audited(open_page, users_file):
     assert (entry["period_from"], entry["period_to"]) == ("2026-03-02", "2026-03-09")
 
 
+UNMASK = "显示个人信息（记入审计日志）"
+
+
+@pytest.mark.parametrize("user, area, audited", [("c2g1u", None, "C2,G1"), ("c2g1u", "G1", "G1"),
+                                                 ("root", None, "全部")])
+def test_unmasked_view_is_audited_with_the_areas_it_covers(open_page, users_file, user, area, audited):
+    from data_access import audit
+
+    at = open_page("views/events.py", user=user, **({"area": area} if area else {}))
+    next(t for t in at.toggle if t.label == UNMASK).set_value(True).run()
+    assert_clean(at)
+    entry = audit.recent(users_file, limit=1)[0]
+    assert (entry["user"], entry["action"], entry["area"]) == (user, "unmask", audited)
+
+
+@pytest.fixture
+def audit_fails(users_file):
+    """The audit log refuses every new line (as a full disk or a read-only file would)."""
+    import sqlite3
+
+    from data_access import audit
+
+    audit.recent(users_file)  # the audit table exists
+    conn = sqlite3.connect(users_file)
+    conn.execute("CREATE TRIGGER audit_full BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'disk is full'); END")
+    conn.commit()
+    yield
+    conn.execute("DROP TRIGGER audit_full")
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("page, names", [("views/events.py", ["周小明"]), ("views/workers.py", ["张三明", "李四"])])
+def test_no_names_are_shown_when_the_audit_line_cannot_be_written(open_page, audit_fails, page, names):
+    at = open_page(page, user="root")
+    next(t for t in at.toggle if t.label == UNMASK).set_value(True).run()
+    shown = [n for n in names if n in page_text(at)]
+    assert not shown, f"{page} showed {shown} although nothing was audited"
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and "审计日志无法写入" in at.error[0].value and "不显示个人信息" in at.error[0].value
+
+
 def test_masked_by_default_even_for_admin(open_page):
     text = page_text(open_page("views/events.py", user="root"))
     assert "周小明" not in text and "周*明" in text

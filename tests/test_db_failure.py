@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.pgcluster import PASSWORD  # the `cluster` fixture comes from conftest.py
+from ui import resilience
 from ui.resilience import LastGood
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +29,9 @@ def app(cluster, monkeypatch):
     cluster.start()
     monkeypatch.setenv("GRID_DB_URL", cluster.url("demo", "grid", PASSWORD))
     monkeypatch.setenv("GRID_AUTH_MODE", "none")
-    st.cache_resource.clear()  # also empties the store of last good figures
+    st.cache_resource.clear()
     st.cache_data.clear()
+    resilience.store().clear()  # as on a freshly started server: no last good figures
     yield lambda: AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     cluster.start()
 
@@ -132,3 +134,12 @@ def test_last_good_store_keeps_the_newest_and_stays_bounded():
     kept.put("k5", "u", "v", datetime(2026, 1, 1, 11), "y" * 4_000)
     kept.put("k6", "u", "v", datetime(2026, 1, 1, 11), "z" * 4_000)  # bytes bound drops the oldest
     assert kept.nbytes <= 10_000 and kept.get("k4") is None and kept.get("k6") is not None
+
+
+def test_clearing_streamlit_caches_keeps_the_last_good_figures():
+    """What a client's clear_cache message makes Streamlit do (AppSession._handle_clear_cache_request:
+    st.cache_data.clear() and st.cache_resource.clear()) must not empty the store an outage needs."""
+    resilience.store().put("clear-cache-probe", "u", "v", datetime(2026, 11, 16, 10), {"reported": 199})
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    assert resilience.store().get("clear-cache-probe") == ({"reported": 199}, datetime(2026, 11, 16, 10))

@@ -44,3 +44,54 @@ def test_accessors_answer_inside_a_script_run():
 
 def test_outside_a_run_there_is_no_token():
     assert internals.run_token() is None
+
+
+def _back(kind: str, operation: str | None = None):
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    msg = BackMsg()
+    if operation:
+        getattr(msg.backend_operation_request, operation).SetInParent()
+    elif kind in ("rerun_script", "file_urls_request", "backend_operation_request"):
+        getattr(msg, kind).SetInParent()
+    else:
+        setattr(msg, kind, True)
+    return msg
+
+
+def test_only_what_the_pages_send_reaches_a_session():
+    for kind in ("rerun_script", "stop_script", "app_heartbeat"):
+        assert internals.allowed(_back(kind)), kind
+    for kind in ("clear_cache", "load_git_info", "set_run_on_save", "file_urls_request",
+                 "debug_disconnect_websocket", "debug_shutdown_runtime", "backend_operation_request"):
+        assert not internals.allowed(_back(kind)), kind
+    assert internals.allowed(_back("", "dataframe_chunk")) and internals.allowed(_back("", "deferred_file"))
+    assert not internals.allowed(_back("", "install_skills"))
+
+
+def test_guarding_the_sessions_wraps_once_and_strips_the_first_message():
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.app_session import AppSession
+
+    internals.guard_sessions()
+    wrapped = AppSession.handle_backmsg
+    internals.guard_sessions()
+    assert AppSession.handle_backmsg is wrapped and internals.sessions_guarded()
+    msg = ForwardMsg()
+    msg.new_session.main_script_path = "/srv/grid/app.py"
+    msg.new_session.initialize.environment_info.python_version = "3.11.2"
+    internals.strip_new_session(msg)
+    assert msg.new_session.main_script_path == "app.py"
+    assert not msg.new_session.initialize.environment_info.python_version
+
+
+def test_apptest_is_not_a_served_script():
+    def probe():
+        import streamlit as st
+
+        from ui import streamlit_internals as internals
+
+        st.write(f"served:{internals.served()}")
+
+    at = AppTest.from_function(probe).run()
+    assert [m.value for m in at.markdown] == ["served:False"]

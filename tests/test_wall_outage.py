@@ -14,6 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.pgcluster import PASSWORD  # the `cluster` fixture comes from conftest.py
+from ui import resilience
 
 ROOT = Path(__file__).resolve().parent.parent
 EARLIER, LATER = "2026-11-16T10:00", "2026-11-16T10:05"
@@ -27,6 +28,7 @@ def wall(cluster, monkeypatch):
     monkeypatch.delenv("GRID_CONFIG", raising=False)
     st.cache_resource.clear()
     st.cache_data.clear()
+    resilience.store().clear()  # as on a freshly started server: no last good figures
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.query_params["asof"] = EARLIER
     at.run()

@@ -12,7 +12,7 @@ import streamlit as st
 
 from configuration.settings import Settings, load_settings
 from data_access.db import Database
-from data_access.errors import ScopeDenied
+from data_access.errors import AuditUnavailable, ScopeDenied
 from data_access.users import User
 from metrics import mapping_report
 from metrics import quality as quality_metrics
@@ -122,13 +122,28 @@ class AppContext:
         v = self.view
         return (str(self.db.engine.url), self.scope, v.area_code, v.period.start, v.period.end)
 
-    def privacy_note(self, page: str) -> str:
-        """Words for a caption under personal data; an unmasked view is written to the audit log."""
+    def privacy_note(self) -> str:
+        """Words for a caption under personal data (`reveal` has written the audit line)."""
+        return "个人信息已按权限显示，本次查看已记入审计日志" if self.unmasked else "个人信息已脱敏"
+
+    def audit_area(self) -> str | None:
+        """What an audit line names as the area: the view's area; for an account limited to some
+        areas, the codes of what its whole-scope view covers; None (全部) for a whole-city account."""
+        if self.view.area_code or self.scope.area_codes is None:
+            return self.view.area_code
+        return ",".join(str(self.tree.row(i)["code"]) for i in self.focus.area_ids)
+
+    def reveal(self, page: str) -> None:
+        """Call before fetching or drawing personal data: an unmasked view is written to the audit log
+        first, and if that fails the page shows why and stops, so nothing unmasked is sent."""
         if not self.unmasked:
-            return "个人信息已脱敏"
+            return
         from ui.access import log_unmasked_view
-        log_unmasked_view(self.settings, self.user, page, self.view.area_code, self.view.period)
-        return "个人信息已按权限显示，本次查看已记入审计日志"
+        try:
+            log_unmasked_view(self.settings, self.user, page, self.audit_area(), self.view.period)
+        except AuditUnavailable as exc:
+            st.error(f"{exc}，因此不显示个人信息。请联系管理员。", icon=":material/error:")
+            st.stop()
 
     def metric(self, fn, **kwargs):
         """Call a metrics function for this view (period, area, as-of, scope), cached per view.

@@ -111,10 +111,21 @@ class LastGood:
     def nbytes(self) -> int:
         return self._bytes
 
+    def clear(self) -> None:
+        """Forget everything (tests: a fresh server). Nothing a client sends leads here."""
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
 
-@st.cache_resource(show_spinner=False)
+
+# Not in st.cache_resource: whatever clears Streamlit's caches (st.cache_resource.clear(), or the
+# clear_cache message any websocket client could send before ui/server_guard.py refused it) would
+# otherwise drop exactly the figures an outage needs.
+_STORE = LastGood()
+
+
 def store() -> LastGood:
-    return LastGood()
+    return _STORE
 
 
 def _digest(obj) -> str:

@@ -1,4 +1,5 @@
-"""Getting from `streamlit run app.py` to a page: valid settings, a built demo city, a reachable database.
+"""Getting from `streamlit run serve.py` to a page: a guarded server (ui/server_guard.py), valid
+settings, a built demo city, a reachable database.
 
 Whatever goes wrong is shown as a clear Chinese message (never a stack trace), and a database that
 is down is retried automatically. A database lost mid-session (there are figures to stand in) lets
@@ -15,7 +16,7 @@ from configuration.settings import Settings
 from data_access import check
 from data_access.db import Database
 from data_access.errors import ConfigError, DatabaseUnavailable
-from ui import resilience
+from ui import resilience, server_guard
 from ui.format import md_escape
 from ui import streamlit_internals as internals
 from ui.context import get_database, get_settings
@@ -37,8 +38,13 @@ def _internals_checked() -> bool:
 def settings_or_stop() -> Settings:
     try:
         _internals_checked()
+        unguarded = internals.served() and not server_guard.guarded()
     except internals.InternalsChanged as exc:
         st.error(f"驾驶舱无法启动：{exc}", icon=":material/error:")
+        st.stop()
+    if unguarded:  # `streamlit run app.py`: a server without its defences (ui/server_guard.py)
+        st.error("驾驶舱须以 streamlit run serve.py 启动（make run），不能直接运行 app.py："
+                 "直接运行时服务器缺少安全防护。", icon=":material/gpp_bad:")
         st.stop()
     try:
         return get_settings()

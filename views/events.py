@@ -78,10 +78,11 @@ with right:
     caption(ctx, "周期内立案并已结案的事件，按化解层级")
 
 st.subheader("超期未结事件")
+ctx.reveal("事件办结")  # the audit line before any name is fetched or drawn
 overdue = ctx.metric(cases.overdue_cases, unmasked=ctx.unmasked)
 if overdue.empty:
     st.info(f"截至 {ctx.view.asof:%Y-%m-%d %H:%M} 没有超期未结的事件。")
 else:
     st.dataframe(charts.overdue_table(overdue), hide_index=True)
 shown = f"，显示超期最久的 {len(overdue)} 件" if len(overdue) < (data["overdue_open"] or 0) else ""
-caption(ctx, f"共 {data['overdue_open'] or 0} 件{shown}；超期按统计时点计、不论立案日期；{ctx.privacy_note('事件办结')}")
+caption(ctx, f"共 {data['overdue_open'] or 0} 件{shown}；超期按统计时点计、不论立案日期；{ctx.privacy_note()}")

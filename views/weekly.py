@@ -104,7 +104,7 @@ else:
     left.download_button("下载 Excel 周报（每表一页）", data=lambda: to_xlsx(review), file_name=xlsx_name,
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          icon=":material/table_view:", on_click=log_export,
-                         args=(ctx.settings, ctx.user, ctx.view.area_code, review.week, xlsx_name))
+                         args=(ctx.settings, ctx.user, ctx.audit_area(), review.week, xlsx_name))
     try:
         cjk_family()  # the charts need a Chinese font: say so here rather than fail on the click
     except FontMissing as exc:
@@ -114,5 +114,5 @@ else:
                               file_name=docx_name,
                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                               icon=":material/description:", on_click=log_export,
-                              args=(ctx.settings, ctx.user, ctx.view.area_code, review.week, docx_name))
+                              args=(ctx.settings, ctx.user, ctx.audit_area(), review.week, docx_name))
     st.caption("导出内容与本页相同，限于当前账号的权限范围；每次导出都记入审计日志")

@@ -49,6 +49,7 @@ with right:
                  f"另有 {unstaffed} 个网格无在岗网格员（不计入）")
 
 st.subheader("人员绩效明细（点击表头排序，点击一行查看个人档案）")
+ctx.reveal("网格员绩效")  # the audit line before any name is drawn
 view = charts.table_view(shown, ctx.tree.frame["name"], reveal=ctx.unmasked)
 if view.empty:
     st.info("没有符合所选岗位和用工性质的人员。")
@@ -60,7 +61,7 @@ picked = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide
                       column_config={"综合得分": number(format="%.2f"), "户数/网格员": number(format="%d"),
                                      **{c: number(format="%.1f%%") for c in charts.RATE_COLUMNS}})
 caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/网格员仅对在岗网格员计算；"
-             f"— 表示无数据或不适用；{ctx.privacy_note('网格员绩效')}")
+             f"— 表示无数据或不适用；{ctx.privacy_note()}")
 
 rows = [r for r in (picked.selection.rows if picked else []) if r < len(view)]
 wid, note = charts.chosen_worker([int(view.index[r]) for r in rows], st.query_params.get("worker"),

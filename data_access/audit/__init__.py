@@ -12,6 +12,7 @@ import sqlite3
 from datetime import date, datetime
 from pathlib import Path
 
+from data_access.errors import AuditUnavailable
 from data_access.users import connect, transaction
 
 ACTIONS = {"unmask": "查看未脱敏信息", "export": "导出"}
@@ -56,24 +57,28 @@ def record(path: str | Path, *, user, action: str, area: str | None, period_from
     `user` is an account name or a `data_access.users.User`; `action` one of ACTIONS; `area` an area
     code (None: the whole scope); the period bounds are dates, datetimes or strings; `detail` says
     what was revealed or exported (never the personal data itself). `at` defaults to now, local time
-    with its offset (pass `datetime.now(settings.timezone)` to use the configured zone)."""
+    with its offset (pass `datetime.now(settings.timezone)` to use the configured zone). Raises
+    AuditUnavailable when the entry cannot be written."""
     name = getattr(user, "name", user)
     if not isinstance(name, str) or not name.strip():
         raise ValueError("审计记录缺少用户名")
     if action not in ACTIONS:
         raise ValueError(f"未知的审计操作 {action!r}，应为 " + "、".join(ACTIONS))
     at = at or datetime.now().astimezone()
-    conn = _open(path)
     try:
-        with transaction(conn):
-            cur = conn.execute(
-                "INSERT INTO audit (ts, user, action, area, period_from, period_to, detail)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (at.isoformat(timespec="seconds"), name.strip(), action, _text(area), _text(period_from),
-                 _text(period_to), str(detail or "")))
-            return int(cur.lastrowid)
-    finally:
-        conn.close()
+        conn = _open(path)
+        try:
+            with transaction(conn):
+                cur = conn.execute(
+                    "INSERT INTO audit (ts, user, action, area, period_from, period_to, detail)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (at.isoformat(timespec="seconds"), name.strip(), action, _text(area), _text(period_from),
+                     _text(period_to), str(detail or "")))
+                return int(cur.lastrowid)
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError) as exc:  # a full disk, a read-only or locked file: the caller must not go on
+        raise AuditUnavailable(exc) from exc
 
 
 def recent(path: str | Path, limit: int = 100) -> list[dict]:

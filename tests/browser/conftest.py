@@ -1,7 +1,7 @@
 """A real dashboard server on a small demo city, and headless Chromium to look at it.
 
 Session-wide: the demo database is built once (30,000 events, seed 7, ending 2026-11-16 10:00, so
-the numbers are the same on every run), `streamlit run app.py` serves it on a free localhost port,
+the numbers are the same on every run), `streamlit run serve.py` serves it on a free localhost port,
 and one Chromium (Debian's, /usr/bin/chromium; never downloaded) opens a fresh 1920×1080 context per
 test. Missing Chromium is a failure, never a skip: `make test` installs it (scripts/browser-deps.sh).
 """
@@ -31,13 +31,13 @@ START_SECONDS = 60
 STOP_SECONDS = 15
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _tail(path: Path, lines: int = 40) -> str:
+def log_tail(path: Path, lines: int = 40) -> str:
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
@@ -78,21 +78,27 @@ def _stop(proc: subprocess.Popen) -> None:
             continue
 
 
+def streamlit_command(port: int, script: str = "serve.py", *args: str) -> list[str]:
+    """`streamlit run serve.py` (the dashboard's server, serve.py) on a localhost port, plus `args`."""
+    return [sys.executable, "-m", "streamlit", "run", script,
+            "--server.port", str(port), "--server.address", "127.0.0.1",
+            "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            # other engineers edit pages while tests run: no reloads mid-test
+            "--server.fileWatcherType", "none", "--server.runOnSave", "false", *args]
+
+
 @contextmanager
-def serving(db_url: str, log: Path, **env_extra: str):
-    """`streamlit run app.py` on `db_url` with extra environment: yields (process, base URL, log path)
-    once it answers its health check; stops it afterwards and keeps its log in artifacts/browser/."""
-    port = _free_port()
+def serving(db_url: str, log: Path, script: str = "serve.py", **env_extra: str):
+    """`streamlit run serve.py` (or `script`) on `db_url` with extra environment: yields (process,
+    base URL, log path) once it answers its health check; stops it afterwards and keeps its log in
+    artifacts/browser/."""
+    port = free_port()
     env = {**os.environ, "GRID_DB_URL": db_url,
            # These tests are about pages, drilling and links, not sign-in: no login screen in front.
            "GRID_AUTH_MODE": "none"}
     env.pop("GRID_CONFIG", None)  # the repository's config.toml unless env_extra names another
     env.update(env_extra)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
-           "--server.port", str(port), "--server.address", "127.0.0.1",
-           "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           # other engineers edit pages while tests run: no reloads mid-test
-           "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+    cmd = streamlit_command(port, script)
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
@@ -101,7 +107,7 @@ def serving(db_url: str, log: Path, **env_extra: str):
         deadline = time.monotonic() + START_SECONDS
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with status {proc.returncode} before answering:\n{_tail(log)}",
+                pytest.fail(f"streamlit exited with status {proc.returncode} before answering:\n{log_tail(log)}",
                             pytrace=False)
             try:
                 with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as resp:
@@ -110,7 +116,7 @@ def serving(db_url: str, log: Path, **env_extra: str):
             except (urllib.error.URLError, OSError):
                 pass
             if time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not answer on {base} within {START_SECONDS} s:\n{_tail(log)}",
+                pytest.fail(f"streamlit did not answer on {base} within {START_SECONDS} s:\n{log_tail(log)}",
                             pytrace=False)
             time.sleep(0.2)  # poll interval of the health check (the browser waits never sleep)
         yield proc, base, log
@@ -138,7 +144,7 @@ def _alive(streamlit_server) -> None:
     proc, base, log = streamlit_server
     if proc.poll() is not None:
         pytest.fail(f"the streamlit server on {base} has exited (status {proc.returncode}); "
-                    f"was it killed from outside? Last log lines:\n{_tail(log)}", pytrace=False)
+                    f"was it killed from outside? Last log lines:\n{log_tail(log)}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

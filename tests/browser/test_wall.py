@@ -52,6 +52,60 @@ def fast_server(demo_city, tmp_path_factory):
         yield running[1]
 
 
+LONG = "（二〇二六年区划调整后新设立的城市网格化综合治理示范单元）"
+
+
+@pytest.fixture(scope="module")
+def long_names_server(demo_city, tmp_path_factory):
+    """A server on a copy of the city whose grids, event categories and district have very long names."""
+    import shutil
+
+    import duckdb
+
+    folder = tmp_path_factory.mktemp("long-names")
+    path = folder / "long.duckdb"
+    shutil.copyfile(demo_city["url"].removeprefix("duckdb:///"), path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(f"UPDATE areas SET name = name || '{LONG}' WHERE level = 'grid' OR parent_id IS NULL")
+        con.execute(f"UPDATE event_categories SET name = name || '{LONG}'")
+    finally:
+        con.close()
+    with serving(f"duckdb:///{path}", folder / "streamlit-long-names.log") as running:
+        yield running[1]
+
+
+# Per case list: the panel's box and every cell's box and text, row by row.
+CASE_CELLS = """() => [...document.querySelectorAll('.st-key-wall-panel-newest, .st-key-wall-panel-overdue')]
+.map(panel => {
+  const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.right, r.width]; };
+  return {panel: box(panel), rows: [...panel.querySelectorAll('tr')].map(tr =>
+    [...tr.children].map(c => ({box: box(c), text: c.innerText.trim()})))};
+})"""
+
+
+def test_long_names_keep_the_status_column_on_screen(sized, long_names_server):
+    page = sized(1920, 1080, long_names_server)
+    layout = open_wall(page)
+    shot(page, "wall-long-names", top=False)
+    assert not layout["clipped"] and layout["right"] <= 1920.5, layout
+    lists = page.evaluate(CASE_CELLS)
+    assert len(lists) == 2
+    for case_list in lists:
+        (left, right, _), rows = case_list["panel"], case_list["rows"]
+        assert rows[0][-1]["text"] == "状态" and len(rows) > 1
+        assert any(LONG in cell["text"] for row in rows[1:] for cell in row[1:3]), rows  # long names are there
+        for row in rows:
+            status = row[-1]
+            assert status["box"][2] > 40 and left <= status["box"][0], (status, left)
+            assert status["box"][1] <= right + 0.5, (status, right)
+            assert status["text"] and "…" not in status["text"], row
+    title = page.evaluate("() => document.querySelector('.st-key-wall-title').getBoundingClientRect().right")
+    clock = page.evaluate("() => document.getElementById('wall-clock-time').getBoundingClientRect().left")
+    assert title <= clock, "the long area name runs under the clock"
+    assert not errors(page)  # must not happen
+
+
 @pytest.fixture
 def sized(new_page):
     """sized(w, h[, base]) → a page in a fresh context with that viewport (conftest's new_page)."""

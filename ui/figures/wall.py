@@ -59,6 +59,17 @@ VIEWS = ("map", "trend")  # what the centre panel rotates through
 VIEW_TITLES = {"map": "平安指数分布", "trend": "今日事件态势"}
 
 
+# Shares of a case list's width (time or time overdue, category, grid, status). The table's layout is
+# fixed to them, so a long category or grid name is cut short with "…" instead of widening the table
+# and pushing the status column out of its panel.
+CASE_COLUMN_SHARES = (19, 32, 32, 17)
+
+
+def _case_column_widths() -> str:
+    return "\n".join(f'[class*="st-key-wall-panel"] th:nth-child({i}) {{ width: {share}%; }}'
+                     for i, share in enumerate(CASE_COLUMN_SHARES, start=1))
+
+
 def page_css() -> str:
     """The wall's own static stylesheet: dark, no sidebar/header/toolbar, design-size boxes, and a
     zoom per screen size so 1920×1080 and 3840×2160 show the same layout (the largest step of
@@ -89,8 +100,9 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
   flex: 0 0 auto !important;
 }}
 .st-key-wall-header {{ border-bottom: 2px solid {BORDER}; padding-bottom: 4px; }}
+.st-key-wall-title {{ min-width: 0; flex: 1 1 0 !important; }}
 .st-key-wall-title h1 {{ font-size: 38px; font-weight: 700; padding: 0; margin: 0; line-height: 52px;
-  letter-spacing: 2px; }}
+  letter-spacing: 2px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
 .st-key-wall-strip {{ height: 46px !important; }}
 .st-key-wall-strip p {{ font-size: 20px; color: {MUTED}; margin: 0; }}
 .st-key-wall-strip [data-testid="stCaptionContainer"] p {{ font-size: 20px; color: {MUTED}; }}
@@ -118,11 +130,14 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 }}
 [class*="st-key-wall-panel"] h3 {{ font-size: 24px; padding: 0 0 4px 0; color: {ACCENT}; }}
 [class*="st-key-wall-panel"] table {{ width: 100%; border-collapse: collapse; font-size: 22px; line-height: 1.35;
-  margin: 0; }}
+  margin: 0; table-layout: fixed; }}
 [class*="st-key-wall-panel"] th {{ color: {MUTED}; font-weight: 400; border: none;
   border-bottom: 1px solid {BORDER}; padding: 2px 6px; background: transparent; }}
 [class*="st-key-wall-panel"] td {{ border: none; border-bottom: 1px solid #15263d; padding: 3px 6px;
-  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; max-width: 220px; background: transparent; }}
+  background: transparent; }}
+[class*="st-key-wall-panel"] th, [class*="st-key-wall-panel"] td {{
+  white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+{_case_column_widths()}
 [class*="st-key-wall-panel"] tr {{ background: transparent !important; }}
 [class*="st-key-wall-panel"] [data-testid="stCaptionContainer"] p {{ font-size: 17px; color: {MUTED}; }}
 [class*="st-key-wall-panel"] [data-testid="stMarkdownContainer"] > p {{ font-size: 21px; }}
