@@ -35,7 +35,7 @@ install-dev: $(VENV)/.installed-dev
 
 run: install
 	@$(BIN)/python -m configuration
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run serve.py --server.port $(PORT) --server.headless true
 
 test: install-dev
 	bash scripts/test-services.sh
