@@ -1,7 +1,7 @@
 """A real dashboard server on a small demo city, and headless Chromium to look at it.
 
 Session-wide: the demo database is built once (30,000 events, seed 7, ending 2026-11-16 10:00, so
-the numbers are the same on every run), `streamlit run app.py` serves it on a free localhost port,
+the numbers are the same on every run), `streamlit run serve.py` serves it on a free localhost port,
 and one Chromium (Debian's, /usr/bin/chromium; never downloaded) opens a fresh 1920×1080 context per
 test. Missing Chromium is a failure, never a skip: `make test` installs it (scripts/browser-deps.sh).
 """
@@ -80,15 +80,16 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @contextmanager
 def serving(db_url: str, log: Path, **env_extra: str):
-    """`streamlit run app.py` on `db_url` with extra environment: yields (process, base URL, log path)
-    once it answers its health check; stops it afterwards and keeps its log in artifacts/browser/."""
+    """`streamlit run serve.py` (app.py plus /_grid/session, as `make run` starts it) on `db_url` with
+    extra environment: yields (process, base URL, log path) once it answers its health check; stops
+    it afterwards and keeps its log in artifacts/browser/."""
     port = _free_port()
     env = {**os.environ, "GRID_DB_URL": db_url,
            # These tests are about pages, drilling and links, not sign-in: no login screen in front.
            "GRID_AUTH_MODE": "none"}
     env.pop("GRID_CONFIG", None)  # the repository's config.toml unless env_extra names another
     env.update(env_extra)
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py",
+    cmd = [sys.executable, "-m", "streamlit", "run", "serve.py",
            "--server.port", str(port), "--server.address", "127.0.0.1",
            "--server.headless", "true", "--browser.gatherUsageStats", "false",
            # other engineers edit pages while tests run: no reloads mid-test
