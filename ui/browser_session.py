@@ -114,7 +114,7 @@ def sync(settings: Settings) -> None:
         grant = None
     calls = [("DELETE", END)] if st.session_state.pop(CLEAR_KEY, False) else []
     calls += [("POST", grant)] if grant else []
-    st.html(_HIDE)  # only a style: Streamlit puts it where it takes no space
-    with st.container(key=SLOT):
+    with st.container(key=SLOT):  # drawn even when empty (the browser then gets no element at all)
         if calls:
+            st.html(_HIDE)  # only a style: Streamlit puts it where it takes no space
             st.html(_script(calls), unsafe_allow_javascript=True)
