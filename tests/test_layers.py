@@ -6,8 +6,8 @@ Layers, top to bottom (a module may import its own layer and the ones below):
     views → ui → configuration → reports → metrics → data_access
 
 Entry points (`app.py`, the server `serve.py` and every `__main__.py`) sit above all layers: they
-wire the rest together and nothing imports them. Every import counts, also one inside a function or under TYPE_CHECKING:
-a late import is still a dependency.
+wire the rest together and nothing imports them. Every import counts, also one inside a function or
+under TYPE_CHECKING: a late import is still a dependency.
 """
 from __future__ import annotations
 
