@@ -8,7 +8,7 @@ st.set_page_config(page_title="网格治理驾驶舱", page_icon=str(Path(__file
                    layout="wide")
 
 from data_access.errors import DatabaseUnavailable, ScopeDenied  # noqa: E402
-from ui import access, startup  # noqa: E402
+from ui import access, browser_session, startup  # noqa: E402
 from ui.components import period_picker  # noqa: E402
 from ui.context import build_context  # noqa: E402
 from ui.state import read_view  # noqa: E402
@@ -42,6 +42,7 @@ def navigation(keys: list[str], **kwargs):
 
 if user is None:
     navigation(list(PAGES), position="hidden")  # keeps a deep link's page through the login; runs none
+    browser_session.sync(settings)  # after 退出登录: takes the browser's sign-in cookie back
     access.login_screen(settings, store)  # stops the run: nothing below is drawn before login
 
 page = navigation(access.ROLE_PAGES[user.role], position="hidden" if user.role == "wall" else "sidebar")
@@ -55,6 +56,7 @@ else:
     view = period_picker(read_view(settings.timezone, settings.cache_seconds))
     access.sidebar_account(settings, user)
     unmasked = access.unmask_switch(user)
+browser_session.sync(settings)  # after a sign-in: hands the browser its cookie, so a reload stays signed in
 try:
     st.session_state["app_ctx"] = build_context(settings, db, user, view, unmasked)
     page.run()

@@ -37,7 +37,8 @@ KEYS: dict[str, dict[str, type | tuple]] = {
     "safety_index": {"indicators": list, "grades": list},
     "worker_score": {"weights": dict, "visits_per_day": (int, float), "verify_minutes": int},
     "schema": {"tables": dict, "columns": dict, "values": dict},
-    "auth": {"mode": str, "proxy_header": str, "users_path": str, "oidc_provider": str},
+    "auth": {"mode": str, "proxy_header": str, "users_path": str, "oidc_provider": str,
+             "session_hours": (int, float)},
 }
 
 # How users sign in: the dashboard's own accounts, a trusted reverse proxy's header, Streamlit's
@@ -75,6 +76,7 @@ class Settings:
     proxy_header: str = "X-Forwarded-User"
     users_path: Path = ROOT / "data" / "users.sqlite"
     oidc_provider: str = ""
+    session_hours: float = 12.0  # builtin sign-in lasts across reloads and tabs this long; 0: this tab only
 
     @property
     def embedded(self) -> bool:
@@ -145,7 +147,11 @@ def _auth(raw: Mapping, env: Mapping[str, str]) -> dict:
     if provider and not _PROVIDER_NAME.match(provider):
         raise ConfigError("auth.oidc_provider",
                           'empty or the name of an [auth.<provider>] section in .streamlit/secrets.toml', provider)
-    return {"auth_mode": mode, "proxy_header": header, "oidc_provider": provider,
+    hours = raw.get("session_hours", 12)
+    if not 0 <= hours < float("inf"):  # also refuses TOML's nan and inf
+        raise ConfigError("auth.session_hours", "a number of hours ≥ 0 (0: a sign-in lasts only its browser tab)",
+                          hours)
+    return {"auth_mode": mode, "proxy_header": header, "oidc_provider": provider, "session_hours": float(hours),
             "users_path": users_path if users_path.is_absolute() else ROOT / users_path}
 
 

@@ -14,6 +14,7 @@ import streamlit as st
 from configuration.settings import Settings
 from data_access import audit
 from data_access.users import ROLES, User, UserStore, ensure_demo_users
+from ui import browser_session
 
 # Pages per role, by key (see PAGES in app.py); the first is the role's start page. The wall display
 # gets the wall only: no page with personal data, no export.
@@ -82,6 +83,9 @@ def _signed_in(settings: Settings, store: UserStore) -> User | None:
         if not st.user.is_logged_in:
             return None
         return _known(store, str(st.user.get("email") or st.user.get("name") or ""))
+    signed_in = browser_session.user(settings)  # this tab's session or the browser's cookie (builtin)
+    if signed_in is not None:
+        return signed_in
     name = st.session_state.get("user_name")
     return _known(store, name) if name else None
 
@@ -105,11 +109,11 @@ def login_screen(settings: Settings, store: UserStore) -> None:
             st.info("请使用统一身份认证登录。", icon=":material/login:")
             st.button("登录", on_click=lambda: st.login(settings.oidc_provider or None), type="primary")
     else:
-        _password_form(store)
+        _password_form(settings, store)
     st.stop()
 
 
-def _password_form(store: UserStore) -> None:
+def _password_form(settings: Settings, store: UserStore) -> None:
     _, middle, _ = st.columns([2, 3, 2])
     with middle, st.form("login", enter_to_submit=True):
         st.subheader("登录")
@@ -126,14 +130,14 @@ def _password_form(store: UserStore) -> None:
         _note_failure(name)
         middle.error("用户名或密码错误，或账号已停用。")
         return
-    st.session_state["user_name"] = user.name
+    browser_session.start(settings, user)
     st.rerun()
 
 
 def sidebar_account(settings: Settings, user: User) -> None:
     st.sidebar.caption(f"当前用户：{user.display_name}（{ROLES.get(user.role, user.role)}）")
     if settings.auth_mode == "builtin" and st.sidebar.button("退出登录", type="tertiary"):
-        st.session_state.pop("user_name", None)
+        browser_session.end(settings)
         st.rerun()
     if settings.auth_mode == "oidc":
         st.sidebar.button("退出登录", on_click=st.logout, type="tertiary")

@@ -163,6 +163,12 @@ CREATE TABLE IF NOT EXISTS wall_tokens (
     name          TEXT NOT NULL COLLATE NOCASE,  -- the wall account it signs in
     created_at    TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS web_sessions (        -- browsers signed in by password (users/sessions.py)
+    sid_hash      TEXT PRIMARY KEY,              -- SHA-256 (hex) of the session id inside the cookie
+    name          TEXT NOT NULL COLLATE NOCASE,
+    created_at    TEXT NOT NULL,
+    expires_at    REAL NOT NULL                  -- Unix time; rows past it are deleted on the next sign-in
+);
 """
 WALL_TOKEN_BYTES = 32  # 256 random bits, URL-safe base64: 43 characters
 _TOKEN_TEXT = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
@@ -276,13 +282,15 @@ class UserStore:
     def _row(self, conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
         return conn.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
 
-    def _update(self, name: str, **values) -> None:
+    def _update(self, name: str, *, sign_out: bool = False, **values) -> None:
         name = clean_name(name)
         sets = ", ".join(f"{col} = ?" for col in values) + ", updated_at = ?"
         with self._conn() as conn, transaction(conn):
             done = conn.execute(f"UPDATE users SET {sets} WHERE name = ?", (*values.values(), _now(), name))
             if done.rowcount == 0:
                 raise ValueError(f"用户 {name} 不存在")
+            if sign_out:  # in the same transaction: no browser stays signed in on the old password or state
+                conn.execute("DELETE FROM web_sessions WHERE name = ?", (name,))
 
     def add(self, name: str, password: str, role: str, areas: Iterable[str] = (), display_name: str | None = None,
             can_unmask: bool = False) -> User:
@@ -300,10 +308,11 @@ class UserStore:
         return User(name, role, areas, display, bool(can_unmask), True)
 
     def set_password(self, name: str, password: str) -> None:
-        self._update(name, password_hash=hash_password(_clean_password(password)))
+        self._update(name, sign_out=True, password_hash=hash_password(_clean_password(password)))
 
     def disable(self, name: str) -> None:
-        self._update(name, active=0)
+        # Ends the account's browser sign-ins for good: enabling it again does not bring them back.
+        self._update(name, sign_out=True, active=0)
 
     def enable(self, name: str) -> None:
         self._update(name, active=1)
