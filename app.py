@@ -7,6 +7,7 @@ from data_access.errors import DatabaseUnavailable, ScopeDenied  # noqa: E402
 from ui import access, startup  # noqa: E402
 from ui.components import period_picker  # noqa: E402
 from ui.context import build_context  # noqa: E402
+from ui.format import md_escape  # noqa: E402
 from ui.state import read_view  # noqa: E402
 
 PAGES = {  # key → (file, title, icon, url path); ui.access.ROLE_PAGES says who sees which
@@ -54,7 +55,7 @@ else:
 try:
     st.session_state["app_ctx"] = build_context(settings, db, user, view, unmasked)
     page.run()
-except ScopeDenied as exc:
-    st.error(f"{exc}。请从面包屑返回有权限的区域。", icon=":material/block:")
+except ScopeDenied as exc:  # names the ?area= of the link as given: the URL's text, never markup
+    st.error(f"{md_escape(exc)}。请从面包屑返回有权限的区域。", icon=":material/block:")
 except DatabaseUnavailable as exc:
     startup.show_unavailable(exc)
