@@ -95,17 +95,18 @@ def markdown_sources(at) -> list[str]:
     return out
 
 
+def _strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings(v)
+
+
 def chart_strings(at) -> list[str]:
-    """Every string of every Plotly chart's spec as sent to the browser (Plotly reads them as its
-    pseudo-HTML), and every deck.gl map's JSON."""
-    def strings(node):
-        if isinstance(node, str):
-            yield node
-        elif isinstance(node, dict):
-            for v in node.values():
-                yield from strings(v)
-        elif isinstance(node, list):
-            for v in node:
-                yield from strings(v)
-    out = [s for el in at.get("plotly_chart") for s in strings(json.loads(el.proto.spec))]
-    return out + [s for el in at.get("deck_gl_json_chart") for s in strings(json.loads(el.proto.json))]
+    """Every string of every Plotly chart's spec as sent to the browser, which Plotly reads as its
+    pseudo-HTML (<a href>, <b>, <br>, &…; entities)."""
+    return [s for el in at.get("plotly_chart") for s in _strings(json.loads(el.proto.spec))]

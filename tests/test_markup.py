@@ -5,12 +5,13 @@ worker names and codes carry links, images, bare addresses, colours, icons, math
 (tests/markup.py EVIL), and checks every string the page sent to be rendered (tests/markup.py models
 Streamlit's Markdown; tests/browser/test_markup.py looks at the same in a real browser).
 """
+import json
 from pathlib import Path
 
 import pytest
 import streamlit
 
-from tests.markup import BUNDLE_PATTERNS, EVIL, foreign_markup, markdown_sources, markup_in, shown
+from tests.markup import BUNDLE_PATTERNS, EVIL, chart_strings, foreign_markup, markdown_sources, markup_in, shown
 from ui.format import md_escape
 
 HOSTILE = [EVIL, "https://evil.example", "HTTP://EVIL.EXAMPLE/x", "见 www.evil.example", "联系 a.b@evil.example",
@@ -94,3 +95,30 @@ def test_hostile_names_reach_markdown_as_text(open_page, hostile_platform, page,
     sources = markdown_sources(at)
     assert any("evil.example" in shown(s) for s in sources)  # the names are on the page …
     assert [(s, foreign_markup(s)) for s in sources if foreign_markup(s)] == []  # … as text only
+
+
+CHART_PAGES = [  # the pages whose charts name areas or categories
+    (None, {}), ("views/safety.py", {}), ("views/events.py", {}), ("views/satisfaction.py", {}),
+    ("views/weekly.py", {}), ("views/events.py", {"area": "S1"}),
+]
+
+
+@pytest.mark.parametrize("page, params", CHART_PAGES)
+def test_hostile_names_reach_charts_as_text(open_page, hostile_platform, page, params):
+    """Plotly reads <a href>, <b> and <br> in any label, tick or hover as its own markup: a name is
+    sent with <, > and & as entities, which Plotly shows as the characters."""
+    at = open_page(page, url=hostile_platform, link=True, **params)
+    strings = chart_strings(at)
+    assert any("&lt;a href=" in s for s in strings)  # the names are on the charts …
+    assert [s for s in strings if "<a " in s or "<b>" in s or "</a>" in s] == []  # … as text only
+
+
+def test_hostile_names_reach_the_map_as_text(open_page, hostile_platform):
+    """deck.gl puts a tooltip's "html" into the page as HTML, its "text" as text: only "text" is used,
+    and the name is in it as stored (the circles' labels are WebGL text)."""
+    at = open_page("views/safety.py", url=hostile_platform, link=True, area="C1")
+    (el,) = at.get("deck_gl_json_chart")
+    deck, tooltip = json.loads(el.proto.json), json.loads(el.proto.tooltip)
+    assert set(tooltip) == {"text", "style"} and tooltip["text"] == "{label}"
+    labels = [row["label"] for layer in deck["layers"] for row in layer.get("data", []) if "label" in row]
+    assert labels and all(EVIL in label for label in labels)
