@@ -6,12 +6,13 @@ import io
 
 import matplotlib.text
 from docx import Document
+from openpyxl import load_workbook
 
 from data_access.db import Database
 from metrics.period import Period
 from metrics.scope import Scope
 from metrics.weekly import weekly_review
-from reports import charts, to_docx
+from reports import charts, to_docx, to_xlsx
 from tests.fixture import ASOF, END, START
 
 
@@ -51,3 +52,31 @@ def test_dollar_signs_in_names_are_drawn_as_text(fixture_copy, monkeypatch):
     assert not [t.get_text() for t in drawn if t.get_parse_math()]
     text = "\n".join(p.text for p in Document(io.BytesIO(to_docx(review, pictures))).paragraphs)
     assert MATH["G5"] in text  # the document is plain text: the name as stored
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
+FORMULAS = {"D": "=1+1", "S1": '=HYPERLINK("https://evil.example/login","点我")', "S2": "+1+1",
+            "G1": "-1+1", "G2": "@SUM(1,1)", "G3": "\t=1+1", "G4": "\r=1+1", "G5": '=cmd|" /C calc"!A0'}
+
+
+def test_names_that_look_like_formulas_are_stored_as_text(fixture_copy):
+    """openpyxl stores any string starting with "=" as a formula (an area named =HYPERLINK(…) was a
+    live link in 网格/街道红黑榜 and 等级下降), and Excel evaluates +, -, @ once a cell is edited: every
+    text cell of every sheet is a string as written, with Excel's quote prefix when it starts so."""
+    review = review_named(renamed(fixture_copy, FORMULAS))
+    book = load_workbook(io.BytesIO(to_xlsx(review)))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    risky = [c for c in cells if isinstance(c.value, str) and c.value.startswith(FORMULA_STARTS)]
+    assert risky and all(c.data_type == "s" and c.quotePrefix for c in risky)
+    found = {(ws.title, c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    for sheet, name in (("网格红黑榜", FORMULAS["G1"]), ("网格红黑榜", FORMULAS["S1"]), ("街道红黑榜", FORMULAS["S1"]),
+                        ("街道红黑榜", FORMULAS["S2"]), ("等级下降", FORMULAS["G5"]), ("等级下降", FORMULAS["S2"]),
+                        ("概况", FORMULAS["D"] + "（区）"), ("网格红黑榜", FORMULAS["G3"]), ("网格红黑榜", FORMULAS["G4"])):
+        assert (sheet, name) in found, (sheet, name)  # unchanged: the name exactly as the platform has it
+
+
+def test_control_characters_in_names_do_not_stop_the_workbook(fixture_copy):
+    review = review_named(renamed(fixture_copy, {"G1": "第一\x01网格\x1b"}))
+    book = load_workbook(io.BytesIO(to_xlsx(review)))  # openpyxl refused the whole workbook
+    assert "第一网格" in {c.value for row in book["网格红黑榜"].iter_rows() for c in row}
