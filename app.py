@@ -52,6 +52,8 @@ else:
     view = period_picker(read_view(settings.timezone, settings.cache_seconds))
     access.sidebar_account(settings, user)
     unmasked = access.unmask_switch(user)
+if view.notice:  # a date in the link no period can hold: the default view instead, and why
+    st.warning(md_escape(view.notice), icon=":material/event_busy:")
 try:
     st.session_state["app_ctx"] = build_context(settings, db, user, view, unmasked)
     page.run()
