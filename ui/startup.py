@@ -42,7 +42,7 @@ def settings_or_stop() -> Settings:
         st.stop()
     try:
         return get_settings()
-    except ConfigError as exc:
+    except ConfigError as exc:  # drawn before sign-in: names the key, never the database URL (settings._db_url)
         st.error(f"配置错误，驾驶舱无法启动。\n\n{md_escape(exc)}\n\n请修改 config.toml 后刷新页面。", icon=":material/error:")
         st.stop()
 
