@@ -11,6 +11,7 @@ from data_access.errors import DatabaseUnavailable, ScopeDenied  # noqa: E402
 from ui import access, browser_session, startup  # noqa: E402
 from ui.components import period_picker  # noqa: E402
 from ui.context import build_context  # noqa: E402
+from ui.format import md_escape  # noqa: E402
 from ui.state import read_view  # noqa: E402
 
 PAGES = {  # key → (file, title, icon, url path); ui.access.ROLE_PAGES says who sees which
@@ -57,10 +58,12 @@ else:
     access.sidebar_account(settings, user)
     unmasked = access.unmask_switch(user)
 browser_session.sync(settings)  # after a sign-in: hands the browser its cookie, so a reload stays signed in
+if view.notice:  # a date in the link no period can hold: the default view instead, and why
+    st.warning(md_escape(view.notice), icon=":material/event_busy:")
 try:
     st.session_state["app_ctx"] = build_context(settings, db, user, view, unmasked)
     page.run()
-except ScopeDenied as exc:
-    st.error(f"{exc}。请从面包屑返回有权限的区域。", icon=":material/block:")
+except ScopeDenied as exc:  # names the ?area= of the link as given: the URL's text, never markup
+    st.error(f"{md_escape(exc)}。请从面包屑返回有权限的区域。", icon=":material/block:")
 except DatabaseUnavailable as exc:
     startup.show_unavailable(exc)

@@ -8,20 +8,32 @@ from datetime import date, datetime
 from configuration.settings import Settings
 from data_access.errors import ScopeDenied
 from data_access.users import Scope, UserStore
+from metrics.period import supported
 
 
 def parse_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text!r}")
+    return _supported(day)
 
 
 def parse_datetime(text: str) -> datetime:
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"时间应为 YYYY-MM-DD HH:MM：{text!r}")
+    _supported(moment.date())
+    return moment
+
+
+def _supported(day):
+    """A date the metrics can compare (metrics.period.supported), else argparse's usage error."""
+    try:
+        return supported(day)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
 
 
 def user_scope(settings: Settings, name: str | None) -> Scope:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy.engine import make_url
-
+from data_access.db import check_url
 from data_access.errors import ConfigError
 from data_access.schema import SchemaMap
 from metrics.quality import CITY_BOX
@@ -41,6 +40,9 @@ KEYS: dict[str, dict[str, type | tuple]] = {
              "session_hours": (int, float)},
 }
 
+# Values never repeated in a message: the database URL carries the password.
+SECRET_KEYS = {("database", "url")}
+
 # How users sign in: the dashboard's own accounts, a trusted reverse proxy's header, Streamlit's
 # st.login (OIDC), or no sign-in at all.
 AUTH_MODES = ("builtin", "proxy", "oidc", "none")
@@ -59,7 +61,7 @@ class MapSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    db_url: str
+    db_url: str = field(repr=False)  # holds the password: never in a repr, a log line or a traceback
     demo_path: Path
     demo_events: int
     demo_seed: int
@@ -106,7 +108,8 @@ def _check_types(raw: Mapping[str, Any]) -> None:
             expected = KEYS[section][key]
             if isinstance(value, bool) or not isinstance(value, expected):
                 names = " or ".join(t.__name__ for t in (expected if isinstance(expected, tuple) else (expected,)))
-                raise ConfigError(f"{section}.{key}", f"a value of type {names}", value)
+                shown = None if (section, key) in SECRET_KEYS else value
+                raise ConfigError(f"{section}.{key}", f"a value of type {names}", shown)
 
 
 def _positive(key: str, value: int) -> int:
@@ -122,12 +125,19 @@ def _not_negative(key: str, value: int) -> int:
 
 
 def _db_url(raw: Mapping, demo_path: Path, env: Mapping[str, str]) -> str:
+    """The database URL, from the first of GRID_DB_URL, secrets.toml and config.toml that sets it. An
+    unusable one is refused naming where it came from and what is wrong, never any of its text (the
+    message is drawn before sign-in, and the URL holds the password)."""
     secrets = _read_toml(SECRETS).get("database", {})
-    url = env.get("GRID_DB_URL") or secrets.get("url") or raw.get("url") or f"duckdb:///{demo_path}"
+    sources = (("GRID_DB_URL", env.get("GRID_DB_URL")), (".streamlit/secrets.toml [database] url", secrets.get("url")),
+               ("config.toml [database] url", raw.get("url")))
+    source, url = next(((s, u) for s, u in sources if u), ("", f"duckdb:///{demo_path}"))
     try:
-        make_url(url)
-    except Exception as exc:
-        raise ConfigError("database.url", "an SQLAlchemy URL such as postgresql://user@host/db", url) from exc
+        if not isinstance(url, str):
+            raise ValueError("不是字符串")
+        check_url(url)
+    except ValueError as exc:
+        raise ConfigError("database.url", f"an SQLAlchemy URL such as postgresql://user@host:5432/db；{source} 中的 URL {exc}") from None
     return url
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,12 +20,34 @@ from data_access.schema import CANONICAL, CANONICAL_MAP, MappedSchema, SchemaMap
 
 
 def describe(url: str | sa.URL) -> str:
-    """Host and database of a URL for messages; the password never appears."""
+    """Host and database of a URL for messages; the password never appears. (A password with an
+    unencoded "@" would be parsed partly into the host or database: check_url refuses such URLs,
+    and anything up to an "@" is left out here as well.)"""
     u = make_url(url)
     if u.get_backend_name() == "duckdb":
         return f"嵌入式 DuckDB（{u.database or ':memory:'}）"
     port = f":{u.port}" if u.port else ""
-    return f"{u.get_backend_name()}://{u.host or 'localhost'}{port}/{u.database or ''}"
+    host, database = ((part or "").rpartition("@")[2] for part in (u.host, u.database))
+    return f"{u.get_backend_name()}://{host or 'localhost'}{port}/{database}"
+
+
+_HOST = re.compile(r"^([A-Za-z0-9_.-]*|[0-9A-Fa-f:.]+(%\w+)?)$")  # a name, IPv4 or (from [brackets]) IPv6
+
+
+def check_url(url: str) -> None:
+    """ValueError, in words that never repeat the URL, unless `url` reads as the URL it was meant to
+    be. SQLAlchemy ends a password at its first "@", so with an unencoded "@" in it the rest becomes
+    host, port or database, which messages then show; a URL it cannot parse fails in words that
+    quote it (the port of postgresql://grid:secret@127.0.0.1:59x9/x)."""
+    encode = "用户名或密码中的 @ : / ? # % 须按 URL 编码，如 @ 写作 %40、: 写作 %3A、/ 写作 %2F、% 写作 %25"
+    try:
+        u = make_url(url)
+    except Exception:  # the parser's own words quote the URL
+        raise ValueError(f"无法解析。端口应为数字；{encode}") from None
+    if u.get_backend_name() in ("duckdb", "sqlite"):
+        return  # a file path: no password, and any character is allowed
+    if url.count("@") > 1 or not _HOST.match(u.host or ""):
+        raise ValueError(f"无法确定主机名（@ 多于一个，或主机名含不允许的字符）。{encode}")
 
 
 def normalize_url(url: str) -> str:
@@ -106,7 +129,7 @@ class Database:
             with self.engine.connect() as conn:
                 conn.execute(sa.text("SELECT 1"))
         except sa.exc.DBAPIError as exc:
-            raise DatabaseUnavailable(self.target, exc.orig or exc) from exc
+            raise DatabaseUnavailable(self.target, exc, self.engine.url.password) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,4 +1,31 @@
 """Errors the dashboard turns into clear Chinese messages instead of stack traces."""
+import re
+from urllib.parse import quote, quote_plus
+
+# A driver's message may quote what it was given: a URL with its user and password, a libpq
+# connection string. Both are cut out of every line we show (a password is never shown in any form).
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#'\"]*@")
+_PASSWORD_OPTION = re.compile(r"(?i)\b(password|passwd|pwd|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|\"[^\"]*\"|\S+)")
+
+
+def redact(text: str, secret: str | None = None) -> str:
+    """`text` without URL user info, password options, or `secret` as written, percent-encoded or
+    quoted the ways drivers quote it. (A secret of fewer than four characters is not searched for:
+    it would be found by chance in ordinary words, which would then be cut.)"""
+    text = _PASSWORD_OPTION.sub(r"\1=***", _USERINFO.sub(r"\1***@", text))
+    if secret and len(secret) >= 4:
+        forms = {secret, quote(secret, safe=""), quote_plus(secret), repr(secret)[1:-1],
+                 secret.replace("\\", "\\\\").replace("'", "\\'")}
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, "***")
+    return text
+
+
+def driver_line(exc: BaseException, secret: str | None = None) -> str:
+    """A driver error's type and first line: enough to act on, without a traceback or a password."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {redact(lines[0], secret) if lines else ''}"
 
 
 class ConfigError(ValueError):
@@ -13,11 +40,12 @@ class ConfigError(ValueError):
 
 
 class DatabaseUnavailable(RuntimeError):
-    """The database cannot be reached. The message names host and database, never the password."""
+    """The database cannot be reached. The message names host and database and the driver's first
+    line, never the password (`secret`, the URL's, is cut out of the driver's words too)."""
 
-    def __init__(self, target: str, cause: BaseException):
+    def __init__(self, target: str, cause: BaseException, secret: str | None = None):
         self.target = target
-        super().__init__(f"无法连接数据库 {target}：{type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}")
+        super().__init__(f"无法连接数据库 {target}：{driver_line(cause, secret)}")
 
 
 class AuditUnavailable(RuntimeError):

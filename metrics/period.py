@@ -5,6 +5,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 
+# The dates a period, an as-of time or a week may fall on. A link or a command line is anyone's text,
+# and a period's comparisons reach back its own length and a year further (环比, 同比): near year 1
+# or 9999 that leaves the range of Python's dates and raises. No platform records lie outside this.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2100, 12, 31)
+
+
+def supported(day: date) -> date:
+    """`day` itself when it lies in FIRST_DAY … LAST_DAY; else ValueError naming it and the range."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"{day.isoformat()} 超出支持的日期范围（{FIRST_DAY.isoformat()} 至 {LAST_DAY.isoformat()}）")
+    return day
+
+
 def _year_earlier(d: date) -> date:
     try:
         return d.replace(year=d.year - 1)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from data_access.db import Database
-from metrics.period import Period, week_of
+from metrics.period import Period, supported, week_of
 from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
 from metrics.scope import AreaTree, Focus, Scope, resolve
@@ -48,6 +48,10 @@ def parse_week(text: str) -> Period:
         monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
     except ValueError:
         raise ValueError(f"没有这一周：{text!r}") from None
+    try:
+        supported(monday)  # 9999-W52 would end past the last date there is
+    except ValueError as exc:
+        raise ValueError(f"周次 {text!r} 的周一 {exc}") from None
     return Period(monday, monday + timedelta(days=7))
 
 

@@ -145,7 +145,10 @@ def grids_chart(review: WeeklyReview) -> bytes:
 
 def weekly_charts(review: WeeklyReview) -> list[tuple[str, bytes]]:
     """(caption, PNG) of every chart the document shows, in order."""
-    with _LOCK, matplotlib.rc_context({"font.family": [cjk_family(), "DejaVu Sans"], "axes.unicode_minus": False}):
+    # Names are text: matplotlib would read "$…$" in an area's name as mathtext (drawn as a formula,
+    # or failing the whole document when it does not parse).
+    rc = {"font.family": [cjk_family(), "DejaVu Sans"], "axes.unicode_minus": False, "text.parse_math": False}
+    with _LOCK, matplotlib.rc_context(rc):
         out = [("图1 每日上报事件：本周、上周与去年同期", daily_chart(review)),
                ("图2 结案率、按期结案率与群众满意率", rates_chart(review))]
         if review.streets:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -14,11 +15,29 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 WIDE = {"内容": 100, "榜单": 20, "名称": 18, "所属街道": 14, "变化最大的指标": 18, "下降最多的指标": 18, "指标": 18}
 
 
+# Text a spreadsheet would read as a formula (OWASP's list for CSV injection): openpyxl itself stores
+# any string starting with "=" as a formula, and Excel evaluates +, - and @ once a cell is edited.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(v):
-    """Workbook cells take plain Python values; NaN and None both become an empty cell."""
+    """Workbook cells take plain Python values; NaN and None both become an empty cell. Characters
+    XML cannot hold (control characters in a name) are dropped: openpyxl would refuse the workbook."""
     if v is None or (isinstance(v, float) and v != v):
         return None
-    return v.item() if hasattr(v, "item") else v
+    v = v.item() if hasattr(v, "item") else v
+    return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+
+
+def _put(ws, row: int, column: int, value):
+    """Every cell of every sheet is written here. Text stays text whatever it starts with: an area
+    named =HYPERLINK(…) or =1+1 is stored as that string (type "s", value unchanged) with Excel's
+    quote prefix, the mark a typed leading apostrophe leaves, so it is never evaluated, not even
+    after someone edits the cell."""
+    cell = ws.cell(row=row, column=column, value=_cell(value))
+    if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+        cell.data_type, cell.quotePrefix = "s", True
+    return cell
 
 
 def to_xlsx(review: WeeklyReview) -> bytes:
@@ -27,9 +46,9 @@ def to_xlsx(review: WeeklyReview) -> bytes:
     for name, frame in tables(review).items():
         ws = wb.create_sheet(name)
         kinds = list(frame.pop("_kind")) if "_kind" in frame else None
-        ws.append(list(frame.columns))
-        for row in frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
+        for r, values in enumerate([list(frame.columns), *frame.itertuples(index=False)], start=1):
+            for c, value in enumerate(values, start=1):
+                _put(ws, r, c, value)
         for c, col in enumerate(frame.columns, start=1):
             head = ws.cell(row=1, column=c)
             head.font, head.fill = Font(bold=True), HEADER_FILL

@@ -37,13 +37,14 @@ USERS = [("lead", "leader", (), False), ("s1", "official", ("S1",), False), ("c2
 def open_page(load_database, monkeypatch, tmp_path, users_file):
     """open_page("views/events.py", area="S1") → an AppTest that has run that page on the fixture.
     With user="s1" the run is logged in as that account (built-in login); else login is off. With
-    url=… the dashboard opens that database instead of the fixture."""
+    url=… the dashboard opens that database instead of the fixture. With link=True the page is the
+    first one run, as when a copied link to it is opened (else the start page runs first)."""
     monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
     st.cache_resource.clear()
     st.cache_data.clear()
 
     def run(page: str | None = None, *, check: bool = True, user: str | None = None, login: bool = False,
-            url: str | None = None, **params) -> AppTest:
+            url: str | None = None, link: bool = False, **params) -> AppTest:
         if url:  # another database than the fixture (a modified copy: tests/conftest.py fixture_copy)
             monkeypatch.setenv("GRID_DB_URL", url)
             st.cache_resource.clear()  # the settings (and so the URL) are cached per server
@@ -58,8 +59,10 @@ def open_page(load_database, monkeypatch, tmp_path, users_file):
             at.query_params[k] = v
         if user:
             at.session_state["user_name"] = user
+        if page and link:
+            at.switch_page(page)
         at.run()
-        if page:
+        if page and not link:
             at.switch_page(page).run()
         if check:
             assert_clean(at)

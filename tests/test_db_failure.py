@@ -13,6 +13,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.markup import shown
 from tests.pgcluster import PASSWORD  # the `cluster` fixture comes from conftest.py
 from ui import resilience
 from ui.resilience import LastGood
@@ -51,11 +52,11 @@ def kpis(at: AppTest) -> list[tuple[str, str]]:
 
 
 def banners(at: AppTest) -> list[str]:
-    return [w.value for w in at.warning if BANNER in w.value]
+    return [shown(w.value) for w in at.warning if BANNER in w.value]
 
 
 def texts(at: AppTest) -> str:
-    return "\n".join(str(e.value) for kind in (at.error, at.warning, at.info, at.caption, at.markdown, at.title)
+    return "\n".join(shown(str(e.value)) for kind in (at.error, at.warning, at.info, at.caption, at.markdown, at.title)
                      for e in kind)
 
 
@@ -93,7 +94,7 @@ def test_outage_with_nothing_kept_shows_the_unavailable_message(app, cluster):
     cluster.stop()
     run(at, **{"from": "2026-11-02", "to": "2026-11-09"})  # a period never shown: nothing kept to stand in
     assert at.error, "expected the unavailable message"
-    message = at.error[0].value
+    message = shown(at.error[0].value)  # as the browser shows the escaped Markdown
     assert "无法连接数据库" in message and f"127.0.0.1:{cluster.port}/demo" in message and "自动重试" in message
     assert PASSWORD not in texts(at) and not at.metric and not banners(at)
 
@@ -108,7 +109,7 @@ def test_unreachable_at_start_up_names_host_and_database_not_password(app, clust
     cluster.stop()
     at = run(app(), LATER)
     assert at.error and not at.metric
-    message = at.error[0].value
+    message = shown(at.error[0].value)  # as the browser shows the escaped Markdown
     assert "无法连接数据库" in message and f"127.0.0.1:{cluster.port}/demo" in message and "自动重试" in message
     assert PASSWORD not in texts(at) and not banners(at)
 

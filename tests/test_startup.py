@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_access.db import Database
+from tests.markup import shown
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -27,13 +28,13 @@ def test_invalid_config_stops_start_up_naming_the_key(tmp_path, monkeypatch):
     bad = tmp_path / "config.toml"
     bad.write_text("[map]\nzoom = 'near'\n", encoding="utf-8")
     at = run_app(monkeypatch, GRID_CONFIG=str(bad))
-    assert at.error and "map.zoom" in at.error[0].value and "配置错误" in at.error[0].value
+    assert at.error and "map.zoom" in shown(at.error[0].value) and "配置错误" in at.error[0].value
     assert not at.metric
 
 
 def test_unreachable_database_names_host_not_password(monkeypatch):
     at = run_app(monkeypatch, GRID_DB_URL="postgresql://grid:s3cret@127.0.0.1:1/platform")
-    message = at.error[0].value
+    message = shown(at.error[0].value)  # as the browser shows the escaped Markdown
     assert "无法连接数据库" in message and "127.0.0.1" in message and "platform" in message
     assert "s3cret" not in message and "自动重试" in message
     assert not at.metric

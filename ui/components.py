@@ -1,7 +1,7 @@
 """Streamlit building blocks shared by the pages: period picker, breadcrumb, KPI cards."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Callable
 
@@ -30,7 +30,7 @@ def period_picker(view: View) -> View:
             period = Period(picked[0], picked[1] + timedelta(days=1))
     elif key != view.preset:
         period = preset(key, view.asof.date())
-    new = View(view.area_code, period, key, view.asof, view.pinned)
+    new = replace(view, period=period, preset=key)
     write_view(new)
     return new
 

@@ -1,6 +1,10 @@
 """Number formatting for cards, tables and captions (pure; "无数据" for missing values)."""
 from __future__ import annotations
 
+import re
+
+import pandas as pd
+
 from metrics import stats
 from metrics.formats import NO_DATA, count, hours, index, missing, pct  # noqa: F401 — the pages' formats
 
@@ -23,10 +27,27 @@ def unchanged(delta_text: str | None) -> bool:
     return delta_text is not None and not any(c in "123456789" for c in delta_text)
 
 
-MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:")
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$:&")
+# Escapes alone do not stop Streamlit's Markdown from making links: remark-gfm finds bare addresses
+# (https://…, www.…, name@host.…) in the text *after* escapes are resolved, and Streamlit rewrites
+# ":material/" into an icon before parsing. An invisible WORD JOINER (U+2060) where such a pattern
+# would start breaks each of them and changes nothing a reader sees.
+_LINK_STARTS = re.compile(r"(?i)(?<=http)(?=s?:)|(?<=www)(?=\.)|(?=@)|(?<=:)(?=material/)")
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text) -> str:
-    """Database text made safe for Streamlit's Markdown (titles, captions, labels): every character
-    that could start a link, emphasis, colour or icon is escaped, so a name shows exactly as stored."""
-    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))
+    """Database or URL text made safe for Streamlit's Markdown (titles, captions, messages, labels,
+    table cells): every character that could start a link, emphasis, colour or icon is escaped, bare
+    addresses are not turned into links, and line breaks become spaces (a name is one line), so the
+    text shows exactly as stored and never as markup."""
+    text = _LINK_STARTS.sub(WORD_JOINER, " ".join(str(text).splitlines()))
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in text)
+
+
+def md_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for st.table, which renders every cell and index label as Markdown: text escaped."""
+    escape = lambda v: md_escape(v) if isinstance(v, str) else v  # noqa: E731
+    out = frame.map(escape)
+    out.index = out.index.map(escape)
+    return out

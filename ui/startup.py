@@ -40,7 +40,7 @@ def settings_or_stop() -> Settings:
         _internals_checked()
         unguarded = internals.served() and not server_guard.guarded()
     except internals.InternalsChanged as exc:
-        st.error(f"驾驶舱无法启动：{exc}", icon=":material/error:")
+        st.error(f"驾驶舱无法启动：{md_escape(exc)}", icon=":material/error:")
         st.stop()
     if unguarded:  # `streamlit run app.py`: a server without its defences (ui/server_guard.py)
         st.error("驾驶舱须以 streamlit run serve.py 启动（make run），不能直接运行 app.py："
@@ -48,8 +48,8 @@ def settings_or_stop() -> Settings:
         st.stop()
     try:
         return get_settings()
-    except ConfigError as exc:
-        st.error(f"配置错误，驾驶舱无法启动。\n\n{exc}\n\n请修改 config.toml 后刷新页面。", icon=":material/error:")
+    except ConfigError as exc:  # drawn before sign-in: names the key, never the database URL (settings._db_url)
+        st.error(f"配置错误，驾驶舱无法启动。\n\n{md_escape(exc)}\n\n请修改 config.toml 后刷新页面。", icon=":material/error:")
         st.stop()
 
 
@@ -99,12 +99,12 @@ def mapping_or_stop(db: Database) -> None:
         return
     _structure.clear()
     errors = "\n".join(f"- {md_escape(f.line())}" for f in findings if f.level == check.ERROR)
-    st.error(f"数据库映射无法使用，驾驶舱无法启动（{db.target}）：\n\n{errors}\n\n"
+    st.error(f"数据库映射无法使用，驾驶舱无法启动（{md_escape(db.target)}）：\n\n{errors}\n\n"
              "完整报告：python -m data_access.check。修改 config.toml 的 [schema] 后刷新页面。", icon=":material/error:")
     st.stop()
 
 
 def show_unavailable(exc: DatabaseUnavailable) -> None:
     """The message plus a background retry that reloads the app once the database answers."""
-    st.error(f"{exc}\n\n系统每 {RETRY_SECONDS} 秒自动重试，恢复后页面自动刷新。", icon=":material/cloud_off:")
+    st.error(f"{md_escape(exc)}\n\n系统每 {RETRY_SECONDS} 秒自动重试，恢复后页面自动刷新。", icon=":material/cloud_off:")
     resilience.keep_retrying(exc)

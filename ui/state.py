@@ -1,12 +1,12 @@
 """The view a page shows (area, period, as-of time), kept in the URL so a copied link reopens it."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from metrics.period import PRESET_LABELS, Period, preset, week_of
+from metrics.period import PRESET_LABELS, Period, preset, supported, week_of
 from metrics.weekly import default_week, last_full_week, parse_week, week_label
 from ui.format import md_escape
 
@@ -25,6 +25,8 @@ class View:
     preset: str
     asof: datetime
     pinned: bool = False  # as-of time fixed by the URL (a reproducible link), not "now"
+    # Why a date the URL names was not used (plain text, for a warning above the page); not part of the view.
+    notice: str | None = field(default=None, compare=False)
 
     @property
     def period_label(self) -> str:
@@ -39,11 +41,23 @@ def _date(text) -> date | None:
         return None
 
 
-def _datetime(text) -> datetime | None:
+def _datetime(text, tz) -> datetime | None:
+    """A local wall-clock time; one given with an offset (…T12:00+08:00) is converted to the zone."""
     try:
-        return datetime.fromisoformat(str(text)) if text else None
-    except ValueError:
+        moment = datetime.fromisoformat(str(text)) if text else None
+        return moment.astimezone(tz).replace(tzinfo=None) if moment and moment.tzinfo else moment
+    except (ValueError, OverflowError):
         return None
+
+
+def _out_of_range(*days: date) -> str | None:
+    """metrics.period.supported's words for the first of `days` outside the supported dates, or None."""
+    for day in days:
+        try:
+            supported(day)
+        except ValueError as exc:
+            return str(exc)
+    return None
 
 
 def now_local(tz, step_seconds: int) -> datetime:
@@ -53,12 +67,18 @@ def now_local(tz, step_seconds: int) -> datetime:
 
 
 def read_view(tz, step_seconds: int) -> View:
-    """The view named by the URL; anything unreadable falls back to the default and is corrected."""
+    """The view named by the URL; anything unreadable falls back to the default and is corrected.
+    A date that reads but lies outside the supported range (0001-01-01, 9999-12-31) falls back too,
+    and the view's `notice` says so, naming the date (never the URL's raw text)."""
     qp = dict(st.query_params)
     if not qp.keys() & VIEW_KEYS:  # a page switch from the menu carries no parameters: keep the view
         qp = st.session_state.get("view_params", {})
     now = now_local(tz, step_seconds)
-    pinned = _datetime(qp.get("asof"))
+    pinned = _datetime(qp.get("asof"), tz)
+    notices = []
+    if pinned and (why := _out_of_range(pinned.date())):
+        notices.append(f"链接指定的数据时点 {why}，已改为当前时间。")
+        pinned = None
     asof = min(pinned, now) if pinned else now  # a link may look back in time, never ahead
     today = asof.date()
     key = qp.get("period", DEFAULT_PRESET)
@@ -66,12 +86,15 @@ def read_view(tz, step_seconds: int) -> View:
     period = None
     if key == "custom":
         start, end = _date(qp.get("from")), _date(qp.get("to"))
-        period = Period(start, end) if start and end and end > start else None
+        why = _out_of_range(start, end) if start and end else None
+        if why:
+            notices.append(f"链接指定的统计周期中，{why}，已改为{PRESETS[DEFAULT_PRESET]}。")
+        period = Period(start, end) if start and end and end > start and not why else None
     if period is None:
         key = DEFAULT_PRESET if key == "custom" else key
         period = preset(key, today)
     area = qp.get("area") or None
-    return View(area, period, key, asof, pinned is not None)
+    return View(area, period, key, asof, pinned is not None, "".join(notices) or None)
 
 
 def write_view(view: View) -> None:

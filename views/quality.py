@@ -7,7 +7,7 @@ from metrics.area_checks import TITLES
 from ui.components import breadcrumb, caption
 from ui.context import current
 from ui.figures import quality as tables
-from ui.format import md_escape
+from ui.format import md_cells, md_escape
 
 ctx = current()
 breadcrumb(ctx)
@@ -41,7 +41,7 @@ if ctx.user.role == "admin":  # the findings name areas anywhere in the city: ad
     if not mapping:
         st.success("映射检查未发现问题：所有映射的表、字段和代码都在，全部指标所需数据齐全。", icon=":material/database:")
     else:
-        st.table(tables.mapping_table(mapping).set_index("类别"))
+        st.table(md_cells(tables.mapping_table(mapping).set_index("类别")))  # codes, names, driver messages
     st.caption("与命令 python -m data_access.check 相同的检查（区域树见下）：全部数据，不限所选区域和周期")
 
     st.subheader("区域树")
@@ -52,7 +52,7 @@ if ctx.user.role == "admin":  # the findings name areas anywhere in the city: ad
     else:
         st.warning(tables.tree_notice(tree_found, ctx.tree)
                    or f"区域树发现 {len(tree_found)} 类问题；所有区域都在顶级区域之下。", icon=":material/account_tree:")
-        st.table(tables.tree_table(tree_found).set_index("问题"))
+        st.table(md_cells(tables.tree_table(tree_found).set_index("问题")))
         for f in tree_found:
             with st.expander(f"{TITLES.get(f.kind, f.kind)}：{f.count:,} 项"):
                 st.markdown("\n".join(f"- {md_escape(line)}" for line in f.examples))

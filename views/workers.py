@@ -73,8 +73,9 @@ if wid is None:
     st.stop()
 row = shown[shown["worker_id"] == wid].iloc[0].to_dict()
 act = ctx.metric(worker_activity, worker_id=wid)
-st.subheader(f"个人档案：{fmt.md_escape(charts.worker_label(row, reveal=ctx.unmasked))} · {name_of(EMPLOYMENT_NAMES, row['employment'], NOT_RECORDED)}"
-             f" · {ctx.tree.row(row['area_id'])['name']}")
+heading = (charts.worker_label(row, reveal=ctx.unmasked), name_of(EMPLOYMENT_NAMES, row["employment"], NOT_RECORDED),
+           ctx.tree.row(row["area_id"])["name"])  # the grid's name and an unmapped code are database text
+st.subheader("个人档案：" + " · ".join(fmt.md_escape(part) for part in heading))
 cards = st.columns(5)
 same_role = int((table["role"] == row["role"]).sum())
 score = fmt.NO_DATA if fmt.missing(row["score"]) else f"{row['score']:.2f}（{row['grade']}）"

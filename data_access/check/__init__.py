@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from data_access.db import Database
+from data_access.errors import driver_line
 from data_access.schema import CANONICAL, ENUMS, REQUIRED, REQUIRED_TABLES, TABLE_LABELS, column_label
 
 ERROR, WARNING, OK = "error", "warning", "ok"
@@ -40,13 +41,6 @@ class Finding:
 
 def usable(findings: list[Finding]) -> bool:
     return not any(f.level == ERROR for f in findings)
-
-
-def _first_line(exc: BaseException) -> str:
-    """A driver error's first line: enough to fix an expression, without a traceback."""
-    orig = getattr(exc, "orig", None) or exc
-    text = str(orig).strip().splitlines()
-    return f"{type(orig).__name__}: {text[0] if text else ''}"
 
 
 def _wanted(canonical_type) -> str | None:
@@ -108,7 +102,7 @@ def _expression(db: Database, table: str, col: str, real: str, sql: str) -> Find
     try:
         db.query(stmt)
     except sa.exc.DBAPIError as exc:
-        return Finding(ERROR, "表与字段", key, f"表达式无法执行：{_first_line(exc)}")
+        return Finding(ERROR, "表与字段", key, f"表达式无法执行：{driver_line(exc, db.engine.url.password)}")
     return Finding(OK, "表与字段", key, f"表达式：{sql.strip()}")
 
 
@@ -117,7 +111,8 @@ def _readable(db: Database, table: str) -> Finding | None:
     try:
         db.query(sa.select(db.schema.table(table)).limit(0))
     except sa.exc.DBAPIError as exc:
-        return Finding(ERROR, "表与字段", f"schema.tables.{table}", f"按映射读取失败：{_first_line(exc)}")
+        return Finding(ERROR, "表与字段", f"schema.tables.{table}",
+                       f"按映射读取失败：{driver_line(exc, db.engine.url.password)}")
     return None
 
 

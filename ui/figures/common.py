@@ -10,6 +10,21 @@ FONT = dict(family="Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif",
 GRAIN_NAMES = {"day": "日", "week": "周", "month": "月"}
 
 
+def plain(text):
+    """Database (or config) text for a Plotly label, tick, hover or annotation. Plotly reads <…> and
+    &…; in any text as its own markup (an <a href> in an area's name would be a link on the chart,
+    <br> a line break), so those three characters are written as entities, which Plotly shows as the
+    characters themselves. Values that are not text (a number on an axis) are left as they are."""
+    if not isinstance(text, str):
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain_all(values) -> list:
+    """`plain` of every value: a column of names for an axis or a trace."""
+    return [plain(v) for v in values]
+
+
 def layout(fig: go.Figure, title: str, height: int = 360, hovermode: str = "x unified") -> go.Figure:
     fig.update_layout(title=dict(text=title, font=dict(size=17)), font=FONT, height=height,
                       margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h", y=-0.15),

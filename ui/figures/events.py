@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import format as fmt
-from ui.figures.common import layout as _layout, numbers
+from ui.figures.common import layout as _layout, numbers, plain_all
 
 CLOSURE, ON_TIME = "#1565c0", "#90caf9"
 LEVEL_COLORS = {"网格": "#2e7d32", "社区": "#81c784", "街道": "#ffb74d", "区": "#e57373", "未记录": "#bdbdbd"}
@@ -67,7 +67,7 @@ def rate_bars(data: pd.DataFrame, title: str, label: str = "name", code: str = "
     custom = data[[code, "reported", "filed", "closed"]].to_numpy()
     fig = go.Figure()
     for col, name, color in (("on_time_rate", "按期结案率", ON_TIME), ("closure_rate", "结案率", CLOSURE)):
-        fig.add_bar(y=data[label], x=(data[col] * 100).fillna(0), name=name, orientation="h", marker_color=color,
+        fig.add_bar(y=plain_all(data[label]), x=(data[col] * 100).fillna(0), name=name, orientation="h", marker_color=color,
                     text=[_pct(v) for v in data[col]], textposition="outside", constraintext="none",
                     textfont=dict(size=13), cliponaxis=False, customdata=custom,
                     hovertemplate=f"%{{y}} {name}：%{{text}}<br>上报 %{{customdata[1]}} · 立案 %{{customdata[2]}}"
@@ -82,7 +82,7 @@ def sources(data: pd.DataFrame, title: str) -> go.Figure:
     """上报数 per source, most first, with its share of all reports."""
     data = data.sort_values("reported", ascending=True)
     total = data["reported"].sum()
-    fig = go.Figure(go.Bar(y=data["label"], x=data["reported"], orientation="h", marker_color="#5c6bc0",
+    fig = go.Figure(go.Bar(y=plain_all(data["label"]), x=data["reported"], orientation="h", marker_color="#5c6bc0",
                            text=[f"{n:,}（{n / total:.1%}）" if total else str(n) for n in data["reported"]],
                            textposition="outside", hovertemplate="%{y}：%{x} 件<extra></extra>"))
     fig.update_xaxes(title="上报数", **_counts_axis(data["reported"].max()))
@@ -92,7 +92,7 @@ def sources(data: pd.DataFrame, title: str) -> go.Figure:
 def resolution_levels(levels: pd.DataFrame, title: str) -> go.Figure:
     """Closed cases by the level that resolved them, grid on top (小事不出网格: the grid's share)."""
     data = levels.iloc[::-1]
-    fig = go.Figure(go.Bar(y=data["label"], x=data["closed"], orientation="h",
+    fig = go.Figure(go.Bar(y=plain_all(data["label"]), x=data["closed"], orientation="h",
                            marker_color=[LEVEL_COLORS.get(x, "#bdbdbd") for x in data["label"]],
                            text=[f"{n:,}（{_pct(sh)}）" for n, sh in zip(data["closed"], data["share"])],
                            textposition="outside", hovertemplate="%{y}层级化解：%{x} 件<extra></extra>"))

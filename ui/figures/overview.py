@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from metrics.safety_index import NO_DATA_COLOR
 from ui import format as fmt
-from ui.figures.common import layout as _layout, no_data_labels, numbers, time_axis
+from ui.figures.common import layout as _layout, no_data_labels, numbers, plain_all, time_axis
 
 NO_DATA = fmt.NO_DATA
 
@@ -35,7 +35,7 @@ def rate_trend(trend: pd.DataFrame, title: str) -> go.Figure:
 def children_ranking(children: pd.DataFrame, title: str) -> go.Figure:
     """Children's safety index, best on top, each bar in its grade's colour; customdata = area code.
     A child without an index gets no bar and reads 无数据 (label and hover), never 0."""
-    data = children.assign(safety_index=numbers(children["safety_index"]))
+    data = children.assign(safety_index=numbers(children["safety_index"]), name=plain_all(children["name"]))
     data = data.sort_values("safety_index", ascending=True, na_position="first")
     labels = [NO_DATA if pd.isna(v) else f"{v:.1f} {'' if fmt.missing(g) else g}".rstrip()
               for v, g in zip(data["safety_index"], data["safety_grade"])]

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from metrics.definitions import METRICS, inputs_of
 from metrics.labels import WEEKDAY_NAMES
 from ui import format as fmt
-from ui.figures.common import has_index, layout, no_data_labels, numbers, time_axis
+from ui.figures.common import has_index, layout, no_data_labels, numbers, plain, plain_all, time_axis
 
 NO_SCORE = "#bdbdbd"
 
@@ -41,7 +41,7 @@ def area_category_heatmap(rows: pd.DataFrame, title: str) -> go.Figure:
     """Each cell: events of a category in a child area. customdata holds the area code (click to drill)."""
     m = area_category_matrix(rows)
     codes = [[code] * m.shape[1] for code, _ in m.index]
-    fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=list(m.columns), y=[name for _, name in m.index],
+    fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=plain_all(m.columns), y=[plain(name) for _, name in m.index],
                                customdata=np.array(codes)[..., None], colorscale="Blues", text=m.to_numpy(),
                                texttemplate="%{text}", hovertemplate="%{y} · %{x}：%{z} 件<extra>点击下钻</extra>"))
     fig.update_yaxes(autorange="reversed")
@@ -55,7 +55,7 @@ def index_trend(trend: pd.DataFrame, grades, title: str) -> go.Figure:
     bounds = [100] + [max(0, g.minimum) for g in grades[:-1]] + [0]
     for g, top, bottom in zip(grades, bounds, bounds[1:]):
         fig.add_hrect(y0=bottom, y1=top, fillcolor=g.color, opacity=0.12, line_width=0,
-                      annotation_text=g.name, annotation_position="right")
+                      annotation_text=plain(g.name), annotation_position="right")
     values = numbers(trend["safety_index"])
     fig.add_scatter(x=trend["period_start"], y=values, mode="lines+markers", name="平安指数",
                     line=dict(color="#1a237e", width=3), connectgaps=False)
@@ -68,7 +68,7 @@ def contributions(parts: list[dict], title: str) -> go.Figure:
     """Each indicator's score (0–100) with the points of the index it lost. A missing one gets an
     empty bar whose label (an annotation beside the axis) and hover say 无数据, never 0 分."""
     rows = pd.DataFrame(parts, columns=["name", "score", "lost", "weight"])
-    rows = rows.iloc[::-1]  # first indicator on top
+    rows = rows.assign(name=plain_all(rows["name"])).iloc[::-1]  # first indicator on top
     scores, lost = numbers(rows["score"]), numbers(rows["lost"])
     text = ["无数据" if pd.isna(s) else f"{s:.0f} 分，拉低 {p:.1f}" for s, p in zip(scores, lost.fillna(0))]
     fig = go.Figure()
@@ -104,7 +104,7 @@ def legend_strip(items) -> go.Figure:
     fig = go.Figure()
     for i, item in enumerate(items):
         fig.add_scatter(x=[i], y=[0], mode="markers+text", marker=dict(symbol="square", size=18, color=item.color),
-                        text=[f"  {item.name} {item.range}".rstrip()], textposition="middle right",
+                        text=[plain(f"  {item.name} {item.range}".rstrip())], textposition="middle right",
                         hoverinfo="skip", showlegend=False)
     fig.update_xaxes(visible=False, range=[-0.2, len(items)])
     fig.update_yaxes(visible=False)

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ui import format as fmt
-from ui.figures.common import layout as _layout, time_axis
+from ui.figures.common import layout as _layout, plain, time_axis
 
 MARKS = {"up": ("显著上升", "green", "#2e7d32"), "down": ("显著下降", "red", "#c62828"),
          "flat": ("不显著", "gray", "#1565c0"), "none": ("无法比较", "gray", "#9e9e9e")}
@@ -107,7 +107,7 @@ def children_dots(children: pd.DataFrame, title: str, reference=None) -> go.Figu
     """Each child's rate (dot) and Wilson interval (error bar), best on top, coloured by its 环比 mark;
     children without answers are left out (see no_answers). customdata[0] = the child's area code."""
     data = _with_answers(children)
-    labels = [f"{nm}（n={n:,}）" for nm, n in zip(data["name"], data["satisfaction_n"])]
+    labels = [f"{plain(nm)}（n={n:,}）" for nm, n in zip(data["name"], data["satisfaction_n"])]
     keys = [mark_key(c, s) for c, s in zip(data["change_pp"], data["significant"])]
     fig = go.Figure()
     for key in ("flat", "none", "down", "up"):
@@ -122,7 +122,7 @@ def children_dots(children: pd.DataFrame, title: str, reference=None) -> go.Figu
 def category_dots(categories: pd.DataFrame, title: str, reference=None) -> go.Figure:
     """Each event category's rate and interval (surveys follow their event; 无关联事件 = area surveys)."""
     data = _with_answers(categories)
-    labels = [f"{lb}（n={n:,}）" for lb, n in zip(data["label"], data["satisfaction_n"])]
+    labels = [f"{plain(lb)}（n={n:,}）" for lb, n in zip(data["label"], data["satisfaction_n"])]
     fig = go.Figure()
     _dots(fig, data, labels, "满意率", "#1565c0")
     fig.update_layout(showlegend=False)

@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from metrics.weekly import AreaWeek
-from ui.figures.common import layout as _layout
+from ui.figures.common import layout as _layout, plain
 
 PERCENT_COLUMNS = ("按期结案率",)
 
@@ -13,7 +13,7 @@ PERCENT_COLUMNS = ("按期结案率",)
 def index_vs_last_week(rows: tuple[AreaWeek, ...], title: str) -> go.Figure:
     """Bars: this week's index in its grade colour; a dark tick: last week's. Best on top."""
     data = sorted(rows, key=lambda r: (r.safety_index is None, -(r.safety_index or 0), r.code))[::-1]
-    names = [r.name for r in data]
+    names = [plain(r.name) for r in data]
     labels = ["无数据" if r.safety_index is None else f"{r.safety_index:.1f} {r.safety_grade}" for r in data]
     fig = go.Figure()
     fig.add_bar(x=[r.safety_index for r in data], y=names, orientation="h", name="本周",
