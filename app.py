@@ -64,6 +64,6 @@ try:
     st.session_state["app_ctx"] = build_context(settings, db, user, view, unmasked)
     page.run()
 except ScopeDenied as exc:  # names the ?area= of the link as given: the URL's text, never markup
-    st.error(f"{md_escape(exc)}。请从面包屑返回有权限的区域。", icon=":material/block:")
+    st.error(f"{md_escape(exc)}。请改用有权限区域的链接，或去掉链接中的 area= 参数后重新打开。", icon=":material/block:")
 except DatabaseUnavailable as exc:
     startup.show_unavailable(exc)

@@ -48,7 +48,7 @@ def test_a_crafted_area_in_the_link_is_refused_in_plain_text(open_page, user):
     assert not at.exception and not at.metric
     source = _one(at.error, "无权查看区域")
     assert markup_in(source) == []
-    assert shown(source) == f"无权查看区域 {EVIL}，或该区域不存在。请从面包屑返回有权限的区域。"
+    assert shown(source) == f"无权查看区域 {EVIL}，或该区域不存在。请改用有权限区域的链接，或去掉链接中的 area= 参数后重新打开。"
 
 
 def test_a_crafted_week_in_the_link_is_named_in_plain_text(open_page):
