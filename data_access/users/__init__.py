@@ -18,6 +18,9 @@ A wall display (指挥大屏) runs unattended for days, so it cannot type a pass
 `wall-token NAME` issues a long random token for a wall-role account, printed once; the display
 opens `/wall?token=<token>`. Only a SHA-256 digest is stored. A token signs in nothing but an
 active wall account (one area, no personal data, no export), and `--revoke` withdraws them all.
+
+Password sign-ins from clients go through `UserStore.sign_in`, which limits them per account and
+client address (`throttle`, counts kept in this file).
 """
 from __future__ import annotations
 
@@ -29,11 +32,14 @@ import os
 import re
 import secrets
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
+
+from data_access.users import throttle
 
 ROLES = {"leader": "市/区领导", "official": "区域干部", "wall": "指挥大屏", "admin": "管理员"}
 MIN_PASSWORD_LENGTH = 8
@@ -253,16 +259,26 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], can_unmask=bool(row["can_unmask"]), active=bool(row["active"]))
 
 
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of UserStore.sign_in: the account, or None with `retry_after` > 0 seconds when a
+    limit refused the attempt without checking the password (0 for a wrong name or password)."""
+    user: User | None
+    retry_after: float = 0.0
+
+
 class UserStore:
     """Accounts in the SQLite file at `path`; the table is created on first open.
 
     Every method opens its own short connection, so one store may be shared by all sessions
-    (threads) of the Streamlit server. Errors are ValueError with a Chinese message."""
+    (threads) of the Streamlit server. Errors are ValueError with a Chinese message. `clock` gives
+    Unix time for the sign-in limits (wall-clock time: the counts outlive the process)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, clock: Callable[[], float] = time.time):
         self.path = Path(path)
+        self.clock = clock
         with self._conn() as conn:
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + throttle.SCHEMA)
         _dummy_hash()  # ready before the first login, so even that one takes the usual time
 
     @contextmanager
@@ -346,6 +362,23 @@ class UserStore:
             return None
         return _user(row)
 
+    # -- sign-in from a client: verify() within the limits of `throttle` --
+
+    def sign_in(self, name: str, password: str, address: str | None) -> SignIn:
+        """verify() for a client at `address` (as Streamlit reports it; None for this machine), within
+        the limits per account and address. A refused attempt checks no password."""
+        account, where = throttle.account_key(name), throttle.address_key(address)
+        with self._conn() as conn:
+            with transaction(conn):  # check and count in one write transaction: parallel tries queue here
+                wait = throttle.admit(conn, account, where, self.clock())
+            if wait > 0:
+                return SignIn(None, wait)
+            user = self.verify(name, password)
+            if user is not None:
+                with transaction(conn):
+                    throttle.succeeded(conn, account, where)
+        return SignIn(user, 0.0)
+
     # -- wall display tokens --
 
     def issue_wall_token(self, name: str) -> str:
@@ -403,6 +436,3 @@ def ensure_demo_users(store: UserStore) -> list[User]:
                          " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
                          [(*r, now, now) for r in rows])
     return [User(n, role, tuple(a), d, u, True) for n, _, role, a, d, u in DEMO_USERS]
-
-
-# ---------------------------------------------------------------- command line

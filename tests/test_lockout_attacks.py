@@ -1,0 +1,89 @@
+"""Attacks on the sign-in form, run through the dashboard itself (AppTest): a lockout lifted by
+emptying Streamlit's caches (what a client's `clear_cache` message does), and parallel guesses
+racing the lock."""
+import threading
+
+import pytest
+import streamlit as st
+
+import data_access.users as users
+from data_access.users import UserStore
+from tests.apptest import USERS
+
+WRONG, LOCKED = "用户名或密码错误", "登录失败次数过多"
+
+
+@pytest.fixture
+def users_file(tmp_path) -> str:
+    """A store of this test's own: the session's shared one must not be left locked."""
+    path = str(tmp_path / "users.sqlite")
+    store = UserStore(path)
+    for name, role, areas, unmask in USERS:
+        store.add(name, f"{name}-password", role, areas, can_unmask=unmask)
+    return path
+
+
+def submit(at, name: str, password: str):
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+def outcome(at) -> str:
+    if "user_name" in at.session_state:
+        return "signed in"
+    assert at.error, "neither signed in nor refused"
+    return next(text for text in (WRONG, LOCKED) if text in at.error[0].value)
+
+
+def test_lock_holds_after_the_caches_are_cleared_and_after_a_restart(open_page, users_file):
+    at = open_page(login=True, check=False)
+    for _ in range(5):
+        assert outcome(submit(at, "s1", "wrong-password")) == WRONG
+    st.cache_resource.clear()  # what Streamlit does for any client's clear_cache message
+    assert outcome(submit(at, "s1", "s1-password")) == LOCKED
+    fresh = open_page(login=True, check=False)  # a new session after the caches are gone
+    assert outcome(submit(fresh, "s1", "s1-password")) == LOCKED
+    restarted = UserStore(users_file)  # another server process on the same file
+    assert restarted.sign_in("s1", "s1-password", None).retry_after > 0
+
+
+def test_parallel_guesses_cannot_slip_past_the_lock(open_page, monkeypatch):
+    """11 wrong passwords sent at once, then the right one while those are still being checked:
+    the right one must be refused, as the limit is reached by the guesses already admitted."""
+    sessions = [open_page(login=True, check=False) for _ in range(12)]
+    real_check, state = users.check_password, threading.Condition()
+    counts = {"checking": 0, "answered": 0}
+    release = threading.Event()
+
+    def slow_check(password, stored):  # holds each wrong guess inside its password check
+        ok = real_check(password, stored)
+        if password == "wrong-password":
+            with state:
+                counts["checking"] += 1
+                state.notify_all()
+            release.wait(60)
+        return ok
+
+    monkeypatch.setattr(users, "check_password", slow_check)
+
+    def guess(at):
+        submit(at, "s1", "wrong-password")
+        with state:
+            counts["answered"] += 1
+            state.notify_all()
+
+    threads = [threading.Thread(target=guess, args=(at,)) for at in sessions[:11]]
+    for thread in threads:
+        thread.start()
+    with state:  # every guess is either inside its check or already answered (refused)
+        assert state.wait_for(lambda: counts["checking"] + counts["answered"] == 11, timeout=60)
+    right = outcome(submit(sessions[11], "s1", "s1-password"))
+    release.set()
+    for thread in threads:
+        thread.join(60)
+    assert right == LOCKED
+    answers = [outcome(at) for at in sessions[:11]]
+    assert answers.count(WRONG) == 5 and answers.count(LOCKED) == 6
+
