@@ -2,13 +2,19 @@
 
 Each attack is played as an attacker would: a guess as soon as the limits let one through, the
 clock moved on by the wait the refusal names."""
+import json
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
 import data_access.users as users
 from data_access.users import UserStore, throttle
 
+ROOT = Path(__file__).resolve().parent.parent
 ATTACKER, USER, OTHERS = "203.0.113.66", "198.51.100.7", ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"]
 RIGHT = "admin-password"
 
@@ -165,3 +171,32 @@ def test_names_share_a_count_whatever_their_case_and_spaces(store):
     fail(store, 3, name="Admin")
     fail(store, 2, name=" ADMIN ")
     assert store.sign_in("admin", RIGHT, ATTACKER).retry_after == 60
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "data_access.users", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+
+
+def test_cli_lists_the_limits_and_unlocks(tmp_path):
+    """On real time: the failures are played on a clock that ends just now, so the 15-minute delay
+    of the ninth failure is in force while the command line runs."""
+    clock = Clock(time.time() - 910)
+    store = UserStore(tmp_path / "users.sqlite", clock=clock)
+    store.add("admin", RIGHT, "admin")
+    fail(store, 5)
+    for _ in range(4):
+        clock.advance(store.sign_in("admin", RIGHT, ATTACKER).retry_after)
+        fail(store, 1)
+    path = str(tmp_path / "users.sqlite")
+    done = cli("--path", path, "locks", "--json")
+    assert done.returncode == 0, done.stderr
+    assert [(b["scope"], b["account"], b["address"], b["failures"]) for b in json.loads(done.stdout)] == [
+        ("pair", "admin", ATTACKER, 9)]
+    assert "该地址上的该账号" in cli("--path", path, "locks").stdout
+    done = cli("--path", path, "unlock", "admin")
+    assert done.returncode == 0 and "1 条" in done.stdout
+    assert cli("--path", path, "locks").stdout.strip() == "没有生效的登录限制"
+    assert UserStore(path).sign_in("admin", RIGHT, ATTACKER).user is not None
+    assert cli("--path", path, "unlock").returncode == 2
+

@@ -12,7 +12,7 @@ Command line (`python -m data_access.users --help`):
 
     list [--json] | add NAME --role ROLE [--areas A,B] [--display-name X] [--unmask] [--password-stdin]
     passwd NAME [--password-stdin] | disable NAME | enable NAME        (--config PATH, --path FILE)
-    wall-token NAME [--revoke]
+    wall-token NAME [--revoke] | locks [--json] | unlock NAME | unlock --address ADDRESS
 
 A wall display (指挥大屏) runs unattended for days, so it cannot type a password after a restart:
 `wall-token NAME` issues a long random token for a wall-role account, printed once; the display
@@ -20,7 +20,8 @@ opens `/wall?token=<token>`. Only a SHA-256 digest is stored. A token signs in n
 active wall account (one area, no personal data, no export), and `--revoke` withdraws them all.
 
 Password sign-ins from clients go through `UserStore.sign_in`, which limits them per account and
-client address (`throttle`, counts kept in this file).
+client address (`throttle`, counts kept in this file); `locks` lists the limits in force and
+`unlock` lifts them.
 """
 from __future__ import annotations
 
@@ -379,6 +380,18 @@ class UserStore:
                     throttle.succeeded(conn, account, where)
         return SignIn(user, 0.0)
 
+    def sign_in_blocks(self) -> list[throttle.Block]:
+        with self._conn() as conn:
+            return throttle.blocks(conn, self.clock())
+
+    def unlock(self, name: str | None = None, *, address: str | None = None) -> int:
+        """Forget the failed sign-ins of an account (from every address) or of an address; returns
+        how many counts (one per account and address) were deleted."""
+        if (name is None) == (address is None):
+            raise ValueError("请指定账号或地址之一")
+        with self._conn() as conn, transaction(conn):
+            return throttle.forget_account(conn, name) if name is not None else throttle.forget_address(conn, address)
+
     # -- wall display tokens --
 
     def issue_wall_token(self, name: str) -> str:
@@ -436,3 +449,4 @@ def ensure_demo_users(store: UserStore) -> list[User]:
                          " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)",
                          [(*r, now, now) for r in rows])
     return [User(n, role, tuple(a), d, u, True) for n, _, role, a, d, u in DEMO_USERS]
+

@@ -127,3 +127,18 @@ def admit(conn: sqlite3.Connection, account: str, address: str, now: float) -> f
 def succeeded(conn: sqlite3.Connection, account: str, address: str) -> None:
     conn.execute("DELETE FROM sign_in_failures WHERE account = ? AND address = ?", (account, address))
 
+
+def blocks(conn: sqlite3.Connection, now: float) -> list[Block]:
+    rows = conn.execute("SELECT account, address, failures, last_at FROM sign_in_failures "
+                        "WHERE last_at >= ?", (now - FORGET_SECONDS,)).fetchall()
+    return sorted(blocks_of(map(tuple, rows), now), key=lambda b: (b.scope, b.account or "", b.address or ""))
+
+
+def forget_account(conn: sqlite3.Connection, name: str) -> int:
+    """Delete an account's counts from every address (lifting its limits); returns how many."""
+    return conn.execute("DELETE FROM sign_in_failures WHERE account = ?", (account_key(name),)).rowcount
+
+
+def forget_address(conn: sqlite3.Connection, address: str) -> int:
+    """Delete an address's counts for every account; returns how many."""
+    return conn.execute("DELETE FROM sign_in_failures WHERE address = ?", (address_key(address),)).rowcount
