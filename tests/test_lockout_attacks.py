@@ -1,13 +1,14 @@
 """Attacks on the sign-in form, run through the dashboard itself (AppTest): a lockout lifted by
-emptying Streamlit's caches (what a client's `clear_cache` message does), and parallel guesses
-racing the lock."""
+emptying Streamlit's caches (what a client's `clear_cache` message does), parallel guesses racing
+the lock, and the published demo passwords on a configured database."""
+import sqlite3
 import threading
 
 import pytest
 import streamlit as st
 
 import data_access.users as users
-from data_access.users import UserStore
+from data_access.users import UserStore, ensure_demo_users
 from tests.apptest import USERS
 
 WRONG, LOCKED = "用户名或密码错误", "登录失败次数过多"
@@ -87,3 +88,18 @@ def test_parallel_guesses_cannot_slip_past_the_lock(open_page, monkeypatch):
     answers = [outcome(at) for at in sessions[:11]]
     assert answers.count(WRONG) == 5 and answers.count(LOCKED) == 6
 
+
+def test_demo_accounts_do_not_sign_in_on_a_configured_database(open_page, users_file):
+    """A first start on the demo city created the demo accounts (and a real one was added); the same
+    file beside a configured database (here the fixture city) must not let their published passwords in."""
+    with sqlite3.connect(users_file) as conn:
+        conn.execute("DELETE FROM users")
+    store = UserStore(users_file)
+    ensure_demo_users(store)
+    store.add("s1", "s1-password", "official", ("S1",))
+    token = store.issue_wall_token("wall")
+    at = open_page(login=True, check=False)
+    for name, password in (("admin", "admin-demo"), ("leader", "leader-demo")):
+        assert outcome(submit(at, name, password)) == WRONG, name
+    assert outcome(submit(at, "s1", "s1-password")) == "signed in"
+    assert [u.name for u in store.list()] == ["s1"] and store.wall_token_user(token) is None

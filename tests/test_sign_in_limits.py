@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import data_access.users as users
-from data_access.users import UserStore, throttle
+from data_access.users import UserStore, ensure_demo_users, remove_demo_users, throttle
 
 ROOT = Path(__file__).resolve().parent.parent
 ATTACKER, USER, OTHERS = "203.0.113.66", "198.51.100.7", ["192.0.2.1", "192.0.2.2", "192.0.2.3", "192.0.2.4"]
@@ -200,3 +200,26 @@ def test_cli_lists_the_limits_and_unlocks(tmp_path):
     assert UserStore(path).sign_in("admin", RIGHT, ATTACKER).user is not None
     assert cli("--path", path, "unlock").returncode == 2
 
+
+# ---------------------------------------------------------------- demo accounts beside a real database
+
+def test_demo_accounts_with_published_passwords_are_removed(tmp_path):
+    store = UserStore(tmp_path / "users.sqlite")
+    ensure_demo_users(store)
+    store.set_password("leader", "a-private-one")  # taken over by an administrator: stays
+    store.add("real", "real-password", "leader")
+    token = store.issue_wall_token("wall")
+    assert sorted(remove_demo_users(store)) == ["admin", "official", "wall"]
+    assert [u.name for u in store.list()] == ["leader", "real"]
+    assert store.wall_token_user(token) is None and store.verify("admin", "admin-demo") is None
+    assert remove_demo_users(store) == []
+
+
+@pytest.mark.parametrize("password", ["admin-demo", "leader-demo", "wall-demo", "official-demo"])
+def test_published_passwords_are_refused_for_any_account(tmp_path, password):
+    store = UserStore(tmp_path / "users.sqlite")
+    with pytest.raises(ValueError, match="公开的演示密码"):
+        store.add("admin", password, "admin")
+    store.add("zhang", "zhang-password", "leader")
+    with pytest.raises(ValueError, match="公开的演示密码"):
+        store.set_password("zhang", password)

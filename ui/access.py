@@ -12,7 +12,7 @@ import streamlit as st
 
 from configuration.settings import Settings
 from data_access import audit
-from data_access.users import ROLES, User, UserStore, ensure_demo_users
+from data_access.users import ROLES, User, UserStore, ensure_demo_users, remove_demo_users
 
 # Pages per role, by key (see PAGES in app.py); the first is the role's start page. The wall display
 # gets the wall only: no page with personal data, no export.
@@ -35,6 +35,8 @@ def user_store(path: str, demo: bool) -> UserStore:
     store = UserStore(path)
     if demo:  # demo accounts only beside the embedded demo city, never on a real deployment
         ensure_demo_users(store)
+    else:  # their passwords are published: gone as soon as another database is configured
+        remove_demo_users(store)
     return store
 
 

@@ -57,6 +57,7 @@ DEMO_USERS = (
     ("wall", "wall-demo", "wall", ("370704",), "演示·指挥大屏", False),
     ("admin", "admin-demo", "admin", (), "演示·管理员", True),
 )
+DEMO_PASSWORDS = frozenset(user[1] for user in DEMO_USERS)  # published: never a real account's password
 
 
 @dataclass(frozen=True)
@@ -226,6 +227,8 @@ def clean_name(name: str) -> str:
 def _clean_password(password: str) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+    if password in DEMO_PASSWORDS:
+        raise ValueError("该密码是文档中公开的演示密码，不能使用")
     return password
 
 
@@ -450,3 +453,22 @@ def ensure_demo_users(store: UserStore) -> list[User]:
                          [(*r, now, now) for r in rows])
     return [User(n, role, tuple(a), d, u, True) for n, _, role, a, d, u in DEMO_USERS]
 
+
+def remove_demo_users(store: UserStore) -> list[str]:
+    """Beside any database but the embedded demo city: delete the demo accounts that still have their
+    published password (with their wall tokens and sign-in counts); return their names.
+
+    An account an administrator took over by giving it a password of their own stays."""
+    removed = []
+    with store._conn() as conn:
+        for name, password, *_ in DEMO_USERS:
+            row = store._row(conn, name)
+            if row is None or not check_password(password, row["password_hash"]):
+                continue
+            with transaction(conn):
+                conn.execute("DELETE FROM users WHERE name = ? AND password_hash = ?",
+                             (row["name"], row["password_hash"]))
+                conn.execute("DELETE FROM wall_tokens WHERE name = ?", (row["name"],))
+                throttle.forget_account(conn, row["name"])
+            removed.append(row["name"])
+    return removed
