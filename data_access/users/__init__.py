@@ -355,7 +355,8 @@ class UserStore:
     def verify(self, name: str, password: str) -> User | None:
         """The active account whose password matches, else None (unknown name, wrong password, disabled).
 
-        The scrypt work is done in every case so the response time does not reveal which names exist."""
+        The scrypt work is done in every case so the response time does not reveal which names exist.
+        No limit applies here: whatever a client drives goes through sign_in()."""
         row = None
         if isinstance(name, str) and name.strip():
             with self._conn() as conn:
