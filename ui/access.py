@@ -5,15 +5,14 @@ metrics call (ui/context.py), so hiding menu items is never what protects the da
 """
 from __future__ import annotations
 
-import threading
-import time
+import math
 from datetime import datetime
 
 import streamlit as st
 
 from configuration.settings import Settings
 from data_access import audit
-from data_access.users import ROLES, User, UserStore, ensure_demo_users
+from data_access.users import ROLES, User, UserStore, ensure_demo_users, remove_demo_users
 from ui import browser_session
 
 # Pages per role, by key (see PAGES in app.py); the first is the role's start page. The wall display
@@ -28,39 +27,18 @@ ROLE_PAGES = {
 WALL_TOKEN_PARAM = "token"  # /wall?token=…: a wall display signs in without typing (data_access.users)
 LOCAL_USER = User(name="local", role="leader", areas=(), display_name="本地使用（未启用登录）", can_unmask=False,
                   active=True)
-MAX_FAILURES, LOCKOUT_SECONDS = 5, 300
 
 
 @st.cache_resource(show_spinner=False)
 def user_store(path: str, demo: bool) -> UserStore:
+    """The accounts store. It holds no state of its own (failed sign-ins are counted in its file), so
+    a cleared cache or a restart only opens it again."""
     store = UserStore(path)
     if demo:  # demo accounts only beside the embedded demo city, never on a real deployment
         ensure_demo_users(store)
+    else:  # their passwords are published: gone as soon as another database is configured
+        remove_demo_users(store)
     return store
-
-
-@st.cache_resource(show_spinner=False)
-def _failures() -> tuple[dict, threading.Lock]:
-    return {}, threading.Lock()  # name → (failures, first failure time), shared by all sessions
-
-
-def _locked(name: str) -> bool:
-    name = name.strip().lower()  # account names are case-insensitive
-    failures, lock = _failures()
-    with lock:
-        count, since = failures.get(name, (0, 0.0))
-        if time.monotonic() - since > LOCKOUT_SECONDS:
-            failures.pop(name, None)
-            return False
-        return count >= MAX_FAILURES
-
-
-def _note_failure(name: str) -> None:
-    name = name.strip().lower()
-    failures, lock = _failures()
-    with lock:
-        count, since = failures.get(name, (0, time.monotonic()))
-        failures[name] = (count + 1, since)
 
 
 def current_user(settings: Settings, store: UserStore) -> User | None:
@@ -122,12 +100,15 @@ def _password_form(settings: Settings, store: UserStore) -> None:
         submitted = st.form_submit_button("登录", type="primary")
     if not submitted:
         return
-    if _locked(name):
-        middle.error(f"该账号登录失败次数过多，请 {LOCKOUT_SECONDS // 60} 分钟后再试。")
+    # The address as Streamlit's server reports it; X-Forwarded-For is never read here (any client can
+    # send it), only trusted through the server's own proxy setting (README, Security).
+    attempt = store.sign_in(name, password, st.context.ip_address)
+    if attempt.retry_after:
+        middle.error(f"登录失败次数过多，请 {math.ceil(attempt.retry_after / 60)} 分钟后再试；"
+                     "如需立即解除，请联系管理员。")
         return
-    user = store.verify(name, password)
+    user = attempt.user
     if user is None:
-        _note_failure(name)
         middle.error("用户名或密码错误，或账号已停用。")
         return
     browser_session.start(settings, user)

@@ -12,12 +12,16 @@ Command line (`python -m data_access.users --help`):
 
     list [--json] | add NAME --role ROLE [--areas A,B] [--display-name X] [--unmask] [--password-stdin]
     passwd NAME [--password-stdin] | disable NAME | enable NAME        (--config PATH, --path FILE)
-    wall-token NAME [--revoke]
+    wall-token NAME [--revoke] | locks [--json] | unlock NAME | unlock --address ADDRESS
 
 A wall display (指挥大屏) runs unattended for days, so it cannot type a password after a restart:
 `wall-token NAME` issues a long random token for a wall-role account, printed once; the display
 opens `/wall?token=<token>`. Only a SHA-256 digest is stored. A token signs in nothing but an
 active wall account (one area, no personal data, no export), and `--revoke` withdraws them all.
+
+Password sign-ins from clients go through `UserStore.sign_in`, which limits them per account and
+client address (`throttle`, counts kept in this file); `locks` lists the limits in force and
+`unlock` lifts them.
 """
 from __future__ import annotations
 
@@ -29,11 +33,14 @@ import os
 import re
 import secrets
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
+
+from data_access.users import throttle
 
 ROLES = {"leader": "市/区领导", "official": "区域干部", "wall": "指挥大屏", "admin": "管理员"}
 MIN_PASSWORD_LENGTH = 8
@@ -50,6 +57,7 @@ DEMO_USERS = (
     ("wall", "wall-demo", "wall", ("370704",), "演示·指挥大屏", False),
     ("admin", "admin-demo", "admin", (), "演示·管理员", True),
 )
+DEMO_PASSWORDS = frozenset(user[1] for user in DEMO_USERS)  # published: never a real account's password
 
 
 @dataclass(frozen=True)
@@ -225,6 +233,8 @@ def clean_name(name: str) -> str:
 def _clean_password(password: str) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"密码至少需要 {MIN_PASSWORD_LENGTH} 个字符")
+    if password in DEMO_PASSWORDS:
+        raise ValueError("该密码是文档中公开的演示密码，不能使用")
     return password
 
 
@@ -259,16 +269,26 @@ def _user(row: sqlite3.Row) -> User:
                 display_name=row["display_name"], can_unmask=bool(row["can_unmask"]), active=bool(row["active"]))
 
 
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of UserStore.sign_in: the account, or None with `retry_after` > 0 seconds when a
+    limit refused the attempt without checking the password (0 for a wrong name or password)."""
+    user: User | None
+    retry_after: float = 0.0
+
+
 class UserStore:
     """Accounts in the SQLite file at `path`; the table is created on first open.
 
     Every method opens its own short connection, so one store may be shared by all sessions
-    (threads) of the Streamlit server. Errors are ValueError with a Chinese message."""
+    (threads) of the Streamlit server. Errors are ValueError with a Chinese message. `clock` gives
+    Unix time for the sign-in limits (wall-clock time: the counts outlive the process)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, clock: Callable[[], float] = time.time):
         self.path = Path(path)
+        self.clock = clock
         with self._conn() as conn:
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + throttle.SCHEMA)
         _dummy_hash()  # ready before the first login, so even that one takes the usual time
 
     @contextmanager
@@ -344,7 +364,8 @@ class UserStore:
     def verify(self, name: str, password: str) -> User | None:
         """The active account whose password matches, else None (unknown name, wrong password, disabled).
 
-        The scrypt work is done in every case so the response time does not reveal which names exist."""
+        The scrypt work is done in every case so the response time does not reveal which names exist.
+        No limit applies here: whatever a client drives goes through sign_in()."""
         row = None
         if isinstance(name, str) and name.strip():
             with self._conn() as conn:
@@ -354,6 +375,35 @@ class UserStore:
         if row is None or not ok or not row["active"]:
             return None
         return _user(row)
+
+    # -- sign-in from a client: verify() within the limits of `throttle` --
+
+    def sign_in(self, name: str, password: str, address: str | None) -> SignIn:
+        """verify() for a client at `address` (as Streamlit reports it; None for this machine), within
+        the limits per account and address. A refused attempt checks no password."""
+        account, where = throttle.account_key(name), throttle.address_key(address)
+        with self._conn() as conn:
+            with transaction(conn):  # check and count in one write transaction: parallel tries queue here
+                wait = throttle.admit(conn, account, where, self.clock())
+            if wait > 0:
+                return SignIn(None, wait)
+            user = self.verify(name, password)
+            if user is not None:
+                with transaction(conn):
+                    throttle.succeeded(conn, account, where)
+        return SignIn(user, 0.0)
+
+    def sign_in_blocks(self) -> list[throttle.Block]:
+        with self._conn() as conn:
+            return throttle.blocks(conn, self.clock())
+
+    def unlock(self, name: str | None = None, *, address: str | None = None) -> int:
+        """Forget the failed sign-ins of an account (from every address) or of an address; returns
+        how many counts (one per account and address) were deleted."""
+        if (name is None) == (address is None):
+            raise ValueError("请指定账号或地址之一")
+        with self._conn() as conn, transaction(conn):
+            return throttle.forget_account(conn, name) if name is not None else throttle.forget_address(conn, address)
 
     # -- wall display tokens --
 
@@ -414,4 +464,21 @@ def ensure_demo_users(store: UserStore) -> list[User]:
     return [User(n, role, tuple(a), d, u, True) for n, _, role, a, d, u in DEMO_USERS]
 
 
-# ---------------------------------------------------------------- command line
+def remove_demo_users(store: UserStore) -> list[str]:
+    """Beside any database but the embedded demo city: delete the demo accounts that still have their
+    published password (with their wall tokens and sign-in counts); return their names.
+
+    An account an administrator took over by giving it a password of their own stays."""
+    removed = []
+    with store._conn() as conn:
+        for name, password, *_ in DEMO_USERS:
+            row = store._row(conn, name)
+            if row is None or not check_password(password, row["password_hash"]):
+                continue
+            with transaction(conn):
+                conn.execute("DELETE FROM users WHERE name = ? AND password_hash = ?",
+                             (row["name"], row["password_hash"]))
+                conn.execute("DELETE FROM wall_tokens WHERE name = ?", (row["name"],))
+                throttle.forget_account(conn, row["name"])
+            removed.append(row["name"])
+    return removed

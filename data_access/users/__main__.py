@@ -5,6 +5,7 @@ import argparse
 import json
 import sqlite3
 import sys
+from datetime import datetime
 
 from configuration.settings import users_path
 from data_access.users import ROLES, User, UserStore, clean_areas, clean_name
@@ -41,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
     tok = sub.add_parser("wall-token", help="为指挥大屏账号生成访问令牌（大屏打开 /wall?token=… 无需输入密码）")
     tok.add_argument("name")
     tok.add_argument("--revoke", action="store_true", help="作废该账号的全部令牌")
+    locks = sub.add_parser("locks", help="列出因登录失败次数过多而生效的限制（账号、地址，或某地址上的某账号）")
+    locks.add_argument("--json", action="store_true", help="输出 JSON 数组")
+    unlock = sub.add_parser("unlock", help="清除账号（来自所有地址）或某地址的登录失败记录，立即解除限制")
+    target = unlock.add_mutually_exclusive_group(required=True)
+    target.add_argument("name", nargs="?", help="账号")
+    target.add_argument("--address", help="客户端地址（IPv6 按所在 /64 网段）")
     return ap
 
 
@@ -58,6 +65,23 @@ def _read_password(from_stdin: bool) -> str:
 def _as_json(user: User) -> dict:
     return {"name": user.name, "role": user.role, "areas": list(user.areas), "display_name": user.display_name,
             "active": user.active, "can_unmask": user.can_unmask}
+
+
+SCOPES = {"pair": "该地址上的该账号", "address": "该地址上的所有账号", "account": "所有地址上的该账号"}
+
+
+def _print_locks(store: UserStore, as_json: bool) -> None:
+    blocks = store.sign_in_blocks()
+    if as_json:
+        print(json.dumps([{"scope": b.scope, "account": b.account, "address": b.address, "failures": b.failures,
+                           "until": datetime.fromtimestamp(b.until).astimezone().isoformat(timespec="seconds")}
+                          for b in blocks], ensure_ascii=False))
+        return
+    for b in blocks:
+        until = datetime.fromtimestamp(b.until).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{b.account or '*'}\t{b.address or '*'}\t{SCOPES[b.scope]}\t失败 {b.failures} 次\t限制至 {until}")
+    if not blocks:
+        print("没有生效的登录限制")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +122,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(token)
                 print(f"大屏地址：http://<驾驶舱地址>/wall?token={token}（令牌只显示这一次，请妥善保存）",
                       file=sys.stderr)
+        elif args.command == "locks":
+            _print_locks(store, args.json)
+        elif args.command == "unlock":
+            count = store.unlock(args.name, address=args.address)
+            print(f"已清除 {args.name or args.address} 的 {count} 条登录失败记录")
         elif args.command in ("disable", "enable"):
             getattr(store, args.command)(args.name)
             print(f"已{'停用' if args.command == 'disable' else '启用'}账号 {args.name.strip()}")
