@@ -64,6 +64,22 @@ def demo_city(tmp_path_factory) -> dict:
     return {"url": f"duckdb:///{path}", "top": (top_code, top_name), "streets": streets}
 
 
+def demo_copy(demo_city: dict, folder: Path, *statements: tuple[str, list]) -> str:
+    """URL of a copy of the demo city in `folder` with (sql, parameters) statements applied: names a
+    real platform may hold, for a second server, without touching the shared city."""
+    import duckdb
+
+    path = folder / "demo-copy.duckdb"
+    shutil.copyfile(demo_city["url"].removeprefix("duckdb:///"), path)
+    con = duckdb.connect(str(path))
+    try:
+        for sql, params in statements:
+            con.execute(sql, params)
+    finally:
+        con.close()
+    return f"duckdb:///{path}"
+
+
 def _stop(proc: subprocess.Popen) -> None:
     """SIGTERM to the whole process group, bounded wait, then SIGKILL."""
     for sig, wait in ((signal.SIGTERM, STOP_SECONDS), (signal.SIGKILL, STOP_SECONDS)):

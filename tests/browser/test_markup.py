@@ -7,13 +7,11 @@ hovers, titles, the breadcrumb, captions).
 """
 from __future__ import annotations
 
-import shutil
 from urllib.parse import quote
 
-import duckdb
 import pytest
 
-from tests.browser.conftest import serving
+from tests.browser.conftest import demo_copy, serving
 from tests.browser.helpers import MAIN, PAINTED, open, wait_until
 from tests.markup import EVIL
 
@@ -44,14 +42,8 @@ def test_crafted_link_text_is_shown_as_text(page, path, words):
 def hostile_server(demo_city, tmp_path_factory):
     """A second server on a copy of the demo city whose streets carry EVIL in their names."""
     folder = tmp_path_factory.mktemp("hostile")
-    path = folder / "hostile.duckdb"
-    shutil.copyfile(demo_city["url"].removeprefix("duckdb:///"), path)
-    con = duckdb.connect(str(path))
-    try:
-        con.execute("UPDATE areas SET name = name || ? WHERE level = 'street'", [" " + EVIL])
-    finally:
-        con.close()
-    with serving(f"duckdb:///{path}", folder / "streamlit-hostile.log") as (_proc, base, _log):
+    url = demo_copy(demo_city, folder, ("UPDATE areas SET name = name || ? WHERE level = 'street'", [" " + EVIL]))
+    with serving(url, folder / "streamlit-hostile.log") as (_proc, base, _log):
         yield base
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import serving
+from tests.browser.conftest import demo_copy, serving
 from tests.browser.helpers import IDLE, PAINTED, TIMEOUT_MS, WATCH_RUNS, captions, errors, open, shot, \
     wait_until
 
@@ -58,20 +58,10 @@ LONG = "（二〇二六年区划调整后新设立的城市网格化综合治理
 @pytest.fixture(scope="module")
 def long_names_server(demo_city, tmp_path_factory):
     """A server on a copy of the city whose grids, event categories and district have very long names."""
-    import shutil
-
-    import duckdb
-
     folder = tmp_path_factory.mktemp("long-names")
-    path = folder / "long.duckdb"
-    shutil.copyfile(demo_city["url"].removeprefix("duckdb:///"), path)
-    con = duckdb.connect(str(path))
-    try:
-        con.execute(f"UPDATE areas SET name = name || '{LONG}' WHERE level = 'grid' OR parent_id IS NULL")
-        con.execute(f"UPDATE event_categories SET name = name || '{LONG}'")
-    finally:
-        con.close()
-    with serving(f"duckdb:///{path}", folder / "streamlit-long-names.log") as running:
+    url = demo_copy(demo_city, folder, ("UPDATE areas SET name = name || ? WHERE level = 'grid' OR parent_id IS NULL", [LONG]),
+                    ("UPDATE event_categories SET name = name || ?", [LONG]))
+    with serving(url, folder / "streamlit-long-names.log") as running:
         yield running[1]
 
 
