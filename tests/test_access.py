@@ -189,3 +189,14 @@ def test_database_text_shows_as_plain_text(open_page, evil_database, monkeypatch
     table = at.dataframe[-1].value
     assert set(table["事件描述"]) == {EVIL_TEXT}  # a table cell: shown verbatim, never run
     assert not any("unsafe_allow_html" in str(getattr(n, "proto", "")) for n in at._tree)
+
+
+def test_a_display_name_is_shown_as_text(open_page, users_file):
+    """A display name comes from the accounts file or, with OIDC, from the identity provider: never markup."""
+    from data_access.users import UserStore
+    store = UserStore(users_file)
+    if store.get("shown") is None:
+        store.add("shown", "shown-password", "leader", (), display_name="[重新登录](https://evil.example/x) :red[!]")
+    at = open_page(user="shown")
+    line = next(c.value for c in at.sidebar.caption if c.value.startswith("当前用户"))
+    assert "](https" not in line and ":red[" not in line and "重新登录" in line

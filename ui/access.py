@@ -14,6 +14,7 @@ from configuration.settings import Settings
 from data_access import audit
 from data_access.users import ROLES, User, UserStore, ensure_demo_users, remove_demo_users
 from ui import browser_session
+from ui.format import md_escape
 
 # Pages per role, by key (see PAGES in app.py); the first is the role's start page. The wall display
 # gets the wall only: no page with personal data, no export.
@@ -116,7 +117,7 @@ def _password_form(settings: Settings, store: UserStore) -> None:
 
 
 def sidebar_account(settings: Settings, user: User) -> None:
-    st.sidebar.caption(f"当前用户：{user.display_name}（{ROLES.get(user.role, user.role)}）")
+    st.sidebar.caption(f"当前用户：{md_escape(user.display_name)}（{ROLES.get(user.role, user.role)}）")  # an IdP may name it
     if settings.auth_mode == "builtin" and st.sidebar.button("退出登录", type="tertiary"):
         browser_session.end(settings)
         st.rerun()
