@@ -20,6 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
+from data_access.schema import column_label
 from data_access.errors import ScopeDenied
 from metrics.area_checks import Finding, check_area_tree
 from metrics.definitions import Ctx
@@ -39,43 +40,49 @@ class Rule:
     treatment: str      # how the metrics treat them, in full
     city_only: bool = False      # cannot be attributed to an area: counted for the whole city only
     in_period: bool = True       # rows are taken from the period (by their own timestamp)
+    fields: tuple[tuple[str, str], ...] = ()  # the canonical columns it reads (named in the database for admins)
 
 
 RULES = [
-    Rule("missing_reported_at", "events", "事件缺少上报时间（reported_at 为空）",
+    Rule("missing_reported_at", "events", "事件缺少上报时间",
          "全部事件指标、超期未结、事件清单、网格员上报数",
          "不计入任何周期：上报、立案、结案、按期结案、办结时长、超期未结均不含；无法归入周期，故不按周期筛选",
-         city_only=True, in_period=False),
+         city_only=True, in_period=False, fields=(("events", "reported_at"),)),
     Rule("closed_before_reported", "events", "事件结案时间早于上报时间",
          "办结时长（平均、中位数、P90）、办结时长分布、按期结案数",
-         "不计入办结时长，也不算按期结案（有期限的仍计入应结案数）；仍按状态计入上报、立案、结案"),
-    Rule("unknown_grid", "events", "事件所在网格不存在（grid_id 为空或不在区划表中）",
+         "不计入办结时长，也不算按期结案（有期限的仍计入应结案数）；仍按状态计入上报、立案、结案",
+         fields=(("events", "reported_at"), ("events", "closed_at"))),
+    Rule("unknown_grid", "events", "事件所在网格不存在（所属网格为空或不在区域表中）",
          "全部事件指标、超期未结、事件清单、网格员上报数",
-         "不计入任何区域，因而不计入任何指标；仅在全市范围统计", city_only=True),
-    Rule("not_grid", "events", "事件挂在非网格区域上（grid_id 指向社区、街道等）",
+         "不计入任何区域，因而不计入任何指标；仅在全市范围统计", city_only=True, fields=(("events", "grid_id"),)),
+    Rule("not_grid", "events", "事件挂在非网格区域上（所属网格指向社区、街道等）",
          "各网格的指标与网格排名",
-         "计入该区域及其上级的合计，但不计入任何网格：下级网格之和小于上级合计"),
-    Rule("unknown_category", "events", "事件类别不存在（category_code 为空或不在事件分类表中）",
+         "计入该区域及其上级的合计，但不计入任何网格：下级网格之和小于上级合计",
+         fields=(("events", "grid_id"), ("areas", "level"))),
+    Rule("unknown_category", "events", "事件类别不存在（事件类别为空或不在事件类别表中）",
          "按类别与维度的统计、平安指数中按维度的指标（治安警情率、矛盾纠纷化解率、安全隐患按期整改率）",
-         "计入上报、立案、结案等合计；不计入任何类别或维度，按类别统计时归入“未知类别”一栏"),
-    Rule("bad_coordinates", "events", "事件坐标缺失或在城市范围（map.city_box）之外",
+         "计入上报、立案、结案等合计；不计入任何类别或维度，按类别统计时归入“未知类别”一栏",
+         fields=(("events", "category_code"), ("event_categories", "code"))),
+    Rule("bad_coordinates", "events", "事件坐标缺失或在城市范围之外",
          "事件密度热力图",
-         "不计入事件密度热力图；其他指标按所属网格照常计入"),
-    Rule("duplicate_id", "events", "事件 id 重复（数量为多出的行数）",
+         "不计入事件密度热力图；其他指标按所属网格照常计入（城市范围：配置项 map.city_box）",
+         fields=(("events", "lon"), ("events", "lat"))),
+    Rule("duplicate_id", "events", "事件编号重复（数量为多出的行数）",
          "无（无法排除）",
-         "未排除：每一行都计入上报、立案、结案等全部事件指标，造成重复计数；关联的满意度回访按类别统计时也重复计入"),
-    Rule("duplicate_case_no", "events", "同一案件编号 case_no 用于多个事件 id（数量为多出的事件数）",
+         "未排除：每一行都计入上报、立案、结案等全部事件指标，造成重复计数；关联的满意度回访按类别统计时也重复计入",
+         fields=(("events", "id"),)),
+    Rule("duplicate_case_no", "events", "同一案件编号用于多个事件（数量为多出的事件数）",
          "无（无法排除）",
-         "未排除：每一行按独立事件计入全部事件指标，重复录入的案件被重复计数"),
+         "未排除：每一行按独立事件计入全部事件指标，重复录入的案件被重复计数", fields=(("events", "case_no"),)),
     Rule("survey_invalid_result", "surveys", "满意度评价结果无效（不是满意、基本满意、不满意之一，或为空）",
          "群众满意率及其样本量",
-         "不计入满意率：分子、分母（有效评价数）均不含"),
+         "不计入满意率：分子、分母（有效评价数）均不含", fields=(("surveys", "result"),)),
     Rule("survey_unknown_grid", "surveys", "满意度调查所在网格不存在",
          "群众满意率",
-         "不计入任何区域的满意率；仅在全市范围统计", city_only=True),
+         "不计入任何区域的满意率；仅在全市范围统计", city_only=True, fields=(("surveys", "grid_id"),)),
     Rule("patrol_unknown_grid", "patrols", "巡查走访记录所在网格不存在",
          "走访户次、巡查走访覆盖率、网格员走访户次与巡查天数",
-         "不计入任何区域与任何网格员的走访、巡查；仅在全市范围统计", city_only=True),
+         "不计入任何区域与任何网格员的走访、巡查；仅在全市范围统计", city_only=True, fields=(("patrols", "grid_id"),)),
 ]
 RULE_KEYS = tuple(r.key for r in RULES)
 COLUMNS = ["rule", "table", "description", "excluded_from", "treatment", "city_only", "in_period", "count",
@@ -263,3 +270,15 @@ def _finish(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
             frame[col] = [v if v is None or pd.isna(v) else db.schema.map.canonical_value(table, column, v)
                           for v in frame[col]]
     return mask_frame(frame, PERSONAL)
+
+
+def database_fields(rule_key: str, smap) -> str:
+    """For administrators: where a rule's fields are in the platform database (事件·上报时间 = gd_case.sb_sj)."""
+    rule = next(r for r in RULES if r.key == rule_key)
+    parts = []
+    for table, column in rule.fields:
+        entry = smap.column_entry(table, column)
+        where = ("未映射（平台不记录）" if entry is False else f"({entry['sql']})" if isinstance(entry, dict)
+                 else f"{smap.table_name(table)}.{entry}")
+        parts.append(f"{column_label(table, column)} = {where}")
+    return "；".join(parts)

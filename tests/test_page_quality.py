@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 from tests.fixture import events, workers
 
 RULES = ["事件缺少上报时间", "事件结案时间早于上报时间", "事件所在网格不存在", "事件挂在非网格区域上", "事件类别不存在",
-         "事件坐标缺失或在城市范围", "事件 id 重复", "同一案件编号", "满意度评价结果无效", "满意度调查所在网格不存在",
+         "事件坐标缺失或在城市范围", "事件编号重复", "同一案件编号", "满意度评价结果无效", "满意度调查所在网格不存在",
          "巡查走访记录所在网格不存在"]
 
 
@@ -49,7 +49,7 @@ def test_whole_city_counts_and_examples(page):
     assert "不计入满意率" in table.loc[8, "指标如何处理"] and "不计入任何区域" in table.loc[2, "指标如何处理"]
     assert len(found(at)) == 1 and "发现问题数据 6 条次" in found(at)[0] and "5 类" in found(at)[0]
     assert [e.label for e in at.expander] == ["事件结案时间早于上报时间：1 条",
-                                             "事件所在网格不存在（grid_id 为空或不在区划表中）：1 条",
+                                             "事件所在网格不存在（所属网格为空或不在区域表中）：1 条",
                                              "满意度评价结果无效（不是满意、基本满意、不满意之一，或为空）：2 条",
                                              "满意度调查所在网格不存在：1 条", "巡查走访记录所在网格不存在：1 条"]
     closed = at.dataframe[0].value
@@ -146,3 +146,11 @@ def test_an_orphaned_street_is_listed_with_its_events(page, fixture_copy):
     assert "上级区域不存在：1 项" in labels
     text = page_text(at)
     assert "S2 西街道（街道）：上级 id 12345 不存在；连同下级 8 个区域，事件 18 件" in text.replace("\\\\", "")
+
+
+def test_rules_name_fields_in_chinese_and_admins_see_the_database_names(page):
+    from metrics.quality import RULES
+    assert not [r.description for r in RULES if any(c.isascii() and c.isalpha() for c in r.description)]
+    captions = [c.value.replace("\\", "") for c in page(user="root").caption if c.value.startswith("数据库字段")]
+    assert "事件·结案时间 = events.closed_at" in captions[0]  # the first expander: closed before reported
+    assert not [c for c in page(user="lead").caption if c.value.startswith("数据库字段")]

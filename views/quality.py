@@ -32,6 +32,8 @@ if hidden:
 for i, (_, rule) in enumerate(found.iterrows()):
     with st.expander(f"{rule['description']}：{int(rule['count']):,} 条", expanded=(i == 0)):
         st.caption(f"不计入：{rule['excluded_from']}。{rule['treatment']}。")
+        if ctx.user.role == "admin":  # the database's own names, for whoever fixes the mapping or the data
+            st.caption(f"数据库字段：{md_escape(quality.database_fields(rule['rule'], ctx.db.schema.map))}")
         st.dataframe(tables.examples_table(rule["examples"]), hide_index=True)
         caption(ctx, tables.examples_note(rule))
 
