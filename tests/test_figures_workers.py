@@ -104,16 +104,16 @@ def test_load_bins_cover_the_norm_and_count_every_grid():
     grids = charts.grid_loads(TABLE)
     bins = charts.load_bins(grids, width=25)
     assert bins["left"].iloc[0] == 200 and bins["left"].iloc[-1] == 500  # from the data's lowest to the norm's top
-    assert (bins["within"].sum(), bins["outside"].sum()) == (2, 1)
+    assert (bins["below"].sum(), bins["within"].sum(), bins["above"].sum()) == (1, 2, 0)
     row = lambda left: bins[bins["left"] == left].iloc[0]
-    assert (row(200)["outside"], row(350)["within"], row(500)["within"]) == (1, 1, 1)
+    assert (row(200)["below"], row(350)["within"], row(500)["within"]) == (1, 1, 1)
 
 
 def test_load_histogram_marks_300_and_500():
     fig = charts.load_histogram(charts.grid_loads(TABLE), "每名网格员服务户数")
     lines = sorted(s.x0 for s in fig.layout.shapes)
     assert lines == [300, 500]
-    assert [t.name for t in fig.data] == ["300–500 户（规范内）", "超出规范"]
+    assert [t.name for t in fig.data] == ["低于 300 户", "300–500 户（规范内）", "高于 500 户"]  # never "超出" for below
     assert sum(sum(t.y) for t in fig.data) == 3  # three staffed grids
 
 

@@ -44,7 +44,7 @@ with right:
         st.info("所选区域没有在岗网格员，无法计算每名网格员服务户数。")
     else:
         st.plotly_chart(charts.load_histogram(
-            grids, f"每名网格员服务户数：{len(grids)} 个网格中 {norm['outside']} 个超出 300–500 户"))
+            grids, f"每名网格员服务户数：{len(grids)} 个网格中 {norm['below']} 个低于 300 户、{norm['above']} 个高于 500 户"))
     caption(ctx, f"低于 300 户 {norm['below']} 个、高于 500 户 {norm['above']} 个网格；"
                  f"另有 {unstaffed} 个网格无在岗网格员（不计入）")
 

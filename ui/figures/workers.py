@@ -95,28 +95,30 @@ def norm_summary(grids: pd.DataFrame) -> dict:
 
 def load_bins(grids: pd.DataFrame, width: int = 25) -> pd.DataFrame:
     """Bins [left, left + width) of households per grid worker covering the data and the norm, with the
-    grids in each split into within the norm and outside it (a bin at a bound may hold both)."""
+    grids in each split into below, within and above the norm (a bin at a bound may hold two)."""
     values = grids["households_per_worker"]
     if values.empty:
-        return pd.DataFrame({"left": [], "within": [], "outside": []})
+        return pd.DataFrame({"left": [], "below": [], "within": [], "above": []})
     lo = min(int(math.floor(values.min() / width)) * width, NORM[0] - width)
     hi = max(int(math.floor(values.max() / width)) * width, NORM[1])
     lefts = list(range(lo, hi + width, width))
     bin_of = (values // width * width).astype(int)
-    within = bin_of[grids["status"] == "within"].value_counts()
-    outside = bin_of[grids["status"] != "within"].value_counts()
-    return pd.DataFrame({"left": lefts, "within": [int(within.get(x, 0)) for x in lefts],
-                         "outside": [int(outside.get(x, 0)) for x in lefts]})
+    out = {"left": lefts}
+    for status in ("below", "within", "above"):
+        counts = bin_of[grids["status"] == status].value_counts()
+        out[status] = [int(counts.get(x, 0)) for x in lefts]
+    return pd.DataFrame(out)
 
 
 def load_histogram(grids: pd.DataFrame, title: str, width: int = 25) -> go.Figure:
-    """Grids by households per grid worker, stacked: within 300–500 (blue) and outside (orange); the
-    norm's bounds as dashed lines."""
+    """Grids by households per grid worker, stacked: below 300 (grey), within 300–500 (blue) and above
+    500 (orange); the norm's bounds as dashed lines."""
     bins = load_bins(grids, width)
     low, high = NORM
     edges = [[a, a + width] for a in bins["left"]]
     fig = go.Figure()
-    for col, name, color in (("within", f"{low}–{high} 户（规范内）", "#64b5f6"), ("outside", "超出规范", "#fb8c00")):
+    for col, name, color in (("below", f"低于 {low} 户", "#9e9e9e"), ("within", f"{low}–{high} 户（规范内）", "#64b5f6"),
+                             ("above", f"高于 {high} 户", "#fb8c00")):
         fig.add_bar(x=bins["left"] + width / 2, y=bins[col], width=width * 0.95, name=name, marker_color=color,
                     customdata=edges, hovertemplate="%{customdata[0]}–%{customdata[1]} 户：%{y} 个网格<extra>"
                     + name + "</extra>")
@@ -125,7 +127,7 @@ def load_histogram(grids: pd.DataFrame, title: str, width: int = 25) -> go.Figur
                       annotation_position="top")
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title="每名网格员服务户数")
-    top = int((bins["within"] + bins["outside"]).max()) if len(bins) else 0
+    top = int((bins["below"] + bins["within"] + bins["above"]).max()) if len(bins) else 0
     fig.update_yaxes(title="网格数", rangemode="tozero", dtick=1 if top <= 8 else None)
     return _layout(fig, title, height=380, hovermode="closest")
 
