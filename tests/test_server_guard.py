@@ -1,10 +1,10 @@
 """ui/server_guard.py without a server: which paths are refused, which settings stop the start, and
 the middleware's answers (the real server is attacked in tests/browser/test_server_guard.py)."""
-import asyncio
 
 import pytest
 import streamlit as st
 
+from tests import asgi
 from ui import server_guard
 
 
@@ -35,7 +35,7 @@ def _call(path: str, inner_headers: list) -> list[dict]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(server_guard.FrameGuard(inner)({"type": "http", "path": path}, None, send))
+    asgi.run(server_guard.FrameGuard(inner)({"type": "http", "path": path}, None, send))
     return sent
 
 

@@ -1,6 +1,5 @@
 """/_grid/session (ui/session_http.py), called as the browser would over ASGI: the cookie's flags, and
 the requests it must refuse — another site, a replayed or made-up grant, no custom header."""
-import asyncio
 from http.cookies import SimpleCookie
 
 import pytest
@@ -8,6 +7,7 @@ from starlette.applications import Starlette
 
 from data_access.users import UserStore
 from data_access.users.sessions import Sessions
+from tests import asgi
 from ui import session_http
 
 SAME_ORIGIN = {"host": "127.0.0.1:8501", "origin": "http://127.0.0.1:8501", "sec-fetch-site": "same-origin"}
@@ -41,7 +41,7 @@ def call(method: str, headers: dict, cookie: str | None = None, scheme: str = "h
     async def send(message):
         messages.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    asgi.run(app(scope, receive, send))
     start = next(m for m in messages if m["type"] == "http.response.start")
     raw = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start["headers"]]
     jar = SimpleCookie()
