@@ -29,5 +29,5 @@ def open_database(settings: Settings, progress: Progress | None = None) -> Datab
     db.ping()
     findings = check.structure(db)
     if not check.usable(findings):
-        raise MappingUnusable(db.target, [f.line() for f in findings if f.level == check.ERROR])
+        raise MappingUnusable(db.target, check.error_lines(findings))
     return db

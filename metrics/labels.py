@@ -25,6 +25,6 @@ def other(code) -> str:
 
 def name_of(names: dict, value, missing: str) -> str:
     """The Chinese name of a canonical value; `missing` for NULL; 其他（原值 …） for a code standing for none."""
-    if value is None or pd.isna(value):
+    if pd.isna(value):
         return missing
     return names.get(value) or other(value)

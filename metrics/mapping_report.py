@@ -27,17 +27,14 @@ def tree_findings(db: Database) -> list[Finding]:
     return out or [Finding(OK, "区域树", "区域树", "只有一个顶级区域，上下级完整，事件都在已知网格和类别上")]
 
 
-def mapping_findings(db: Database) -> list[Finding]:
-    """What needs attention in the mapping and the data, area tree aside (数据质量 shows that on its own)."""
-    found = structure(db)
-    if usable(found):
-        found += contents(db) + metric_findings(db)
-    return [f for f in found if f.level != OK]
-
-
-def full_report(db: Database) -> list[Finding]:
+def full_report(db: Database, *, tree: bool = True) -> list[Finding]:
     """Every finding; what reads the data waits until the structure is known to be usable."""
     found = structure(db)
     if usable(found):
-        found += contents(db) + tree_findings(db) + metric_findings(db)
+        found += contents(db) + (tree_findings(db) if tree else []) + metric_findings(db)
     return found
+
+
+def mapping_findings(db: Database) -> list[Finding]:
+    """What needs attention in the mapping and the data, area tree aside (数据质量 shows that on its own)."""
+    return [f for f in full_report(db, tree=False) if f.level != OK]

@@ -195,10 +195,9 @@ def _finish(frame: pd.DataFrame, measures: list[str], ratios: list[str], groups,
         frame["period_start"] = pd.to_datetime(frame["period_start"])
         frame = frame.sort_values(["group_id", "period_start"]).reset_index(drop=True)
     for name in measures:
-        if name not in frame:
+        if name in absent or name not in frame:  # absent: the platform has no such data, so 无数据, never 0
             frame[name] = np.nan
-        if name in absent:  # the platform has no such data: NaN (无数据), never 0
-            frame[name] = np.nan
+        if name in absent:
             continue
         col = pd.to_numeric(frame[name].astype(object), errors="coerce").astype(float)
         integral = MEASURES[name].agg in INTEGRAL

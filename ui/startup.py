@@ -98,7 +98,7 @@ def mapping_or_stop(db: Database) -> None:
     if check.usable(findings):
         return
     _structure.clear()
-    errors = "\n".join(f"- {md_escape(f.line())}" for f in findings if f.level == check.ERROR)
+    errors = "\n".join(f"- {md_escape(line)}" for line in check.error_lines(findings))
     st.error(f"数据库映射无法使用，驾驶舱无法启动（{md_escape(db.target)}）：\n\n{errors}\n\n"
              "完整报告：python -m data_access.check。修改 config.toml 的 [schema] 后刷新页面。", icon=":material/error:")
     st.stop()

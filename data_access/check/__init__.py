@@ -43,6 +43,11 @@ def usable(findings: list[Finding]) -> bool:
     return not any(f.level == ERROR for f in findings)
 
 
+def error_lines(findings: list[Finding]) -> list[str]:
+    """The lines that make a mapping unusable, as the checker prints them."""
+    return [f.line() for f in findings if f.level == ERROR]
+
+
 def _wanted(canonical_type) -> str | None:
     return next((k for t, k in KINDS.items() if canonical_type is t or isinstance(canonical_type, t)), None)
 
