@@ -12,7 +12,7 @@ from metrics.labels import DIMENSION_NAMES, NO_CATEGORY, SOURCE_NAMES, UNKNOWN_C
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.stats import whole
-from metrics.scope import AreaTree, Scope, child_groups, focus_for, scoped_areas
+from metrics.scope import AreaTree, Scope, child_groups, focus_for, in_scope
 
 FUNNEL = (("reported", "上报"), ("filed", "立案"), ("dispatched", "派遣"), ("closed", "结案"))
 # Handling-time bins in hours: fixed edges read better than equal widths on a long-tailed duration.
@@ -84,9 +84,8 @@ def handling_histogram(db: Database, *, start: date, end: date, asof: datetime, 
     e = ctx.e
     hours = handling_hours(ctx)
     bucket = sa.case(*[(hours < hi, i) for i, hi in enumerate(HOUR_BINS[1:])], else_=len(HOUR_BINS) - 1)
-    areas = scoped_areas(db, focus)
     stmt = (sa.select(bucket.label("bin"), sa.func.count().label("count"))
-            .where(e.c.grid_id.in_(sa.select(areas.c.area_id)), e.c.reported_at >= sa.bindparam("p_start"),
+            .where(in_scope(e.c.grid_id, focus), e.c.reported_at >= sa.bindparam("p_start"),
                    e.c.reported_at < sa.bindparam("p_end"), ctx.closed(), e.c.closed_at >= e.c.reported_at)
             .group_by(bucket))
     period = Period(start, end)

@@ -14,14 +14,13 @@ from metrics.definitions import MEASURES, Ctx
 from metrics.labels import NOT_RECORDED, SOURCE_NAMES, STATUS_NAMES, name_of
 from metrics.period import Period
 from metrics.privacy import mask_frame
-from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
+from metrics.scope import AreaTree, Scope, focus_for, in_scope
 
 PERSONAL = ("address", "reporter_name", "reporter_phone", "description")
 
 
 def case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
     e, a = ctx.e, db.schema.table("areas")
-    areas = scoped_areas(db, focus)
     cols = [e.c.id.label("id"), e.c.case_no.label("case_no"), a.c.name.label("grid"), a.c.code.label("grid_code"),
             ctx.cat.c.name.label("category"), e.c.source.label("source"), e.c.status.label("status"),
             e.c.reported_at.label("reported_at"), e.c.deadline_at.label("deadline_at"),
@@ -30,7 +29,7 @@ def case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
         cols += [e.c[c].label(c) for c in PERSONAL]
     return (sa.select(*cols)
             .select_from(e.outerjoin(ctx.cat, e.c.category_code == ctx.cat.c.code).join(a, e.c.grid_id == a.c.id))
-            .where(e.c.grid_id.in_(sa.select(areas.c.area_id))))
+            .where(in_scope(e.c.grid_id, focus)))
 
 
 def finish_cases(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -> pd.DataFrame:

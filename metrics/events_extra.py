@@ -14,7 +14,7 @@ from data_access.db import Database
 from metrics.definitions import Ctx
 from metrics.labels import LEVEL_NAMES, NOT_RECORDED
 from metrics.period import Period
-from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
+from metrics.scope import AreaTree, Scope, focus_for, in_scope
 
 LEVELS = ("grid", "community", "street", "district")
 
@@ -27,9 +27,8 @@ def resolution_levels(db: Database, *, start: date, end: date, asof: datetime, s
     tree, focus = focus_for(db, tree, scope, area_code)
     ctx = Ctx(db.schema)
     e = ctx.e.c
-    areas = scoped_areas(db, focus)
     stmt = (sa.select(e.resolved_level.label("level"), sa.func.count().label("closed"))
-            .where(e.grid_id.in_(sa.select(areas.c.area_id)),
+            .where(in_scope(e.grid_id, focus),
                    e.reported_at >= sa.bindparam("p_start", type_=sa.DateTime),
                    e.reported_at < sa.bindparam("p_end", type_=sa.DateTime), ctx.closed())
             .group_by(e.resolved_level))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from data_access.db import Database
 from metrics.period import Period
-from metrics.scope import AreaTree, Scope, child_groups, focus_for, scoped_areas
+from metrics.scope import AreaTree, Scope, child_groups, focus_for, in_scope
 
 DEFAULT_CELL = 0.005  # degrees: about 450 m × 550 m around lat 36.6
 
@@ -21,10 +21,9 @@ def area_shapes(db: Database, *, start: date, end: date, asof: datetime, scope: 
     tree, focus = focus_for(db, tree, scope, area_code)
     ids = child_groups(tree, focus) or list(focus.area_ids)
     a = db.schema.table("areas")
-    allowed = scoped_areas(db, focus)
     stmt = (sa.select(a.c.id.label("area_id"), a.c.code.label("code"), a.c.name.label("name"),
                       a.c.lon.label("lon"), a.c.lat.label("lat"), a.c.boundary.label("boundary"))
-            .where(a.c.id.in_(sa.bindparam("ids", ids, expanding=True)), a.c.id.in_(sa.select(allowed.c.area_id)))
+            .where(a.c.id.in_(sa.bindparam("ids", ids, expanding=True)), in_scope(a.c.id, focus))
             .order_by(a.c.code))
     return db.query(stmt)
 
@@ -36,11 +35,10 @@ def event_density(db: Database, *, start: date, end: date, asof: datetime, scope
     configured city box: lon_min, lat_min, lon_max, lat_max) are bad rows and left out."""
     tree, focus = focus_for(db, tree, scope, area_code)
     e = db.schema.table("events")
-    areas = scoped_areas(db, focus)
     size = sa.bindparam("cell", cell, type_=sa.Double)  # one parameter, so SELECT and GROUP BY match
     ix, iy = sa.func.floor(e.c.lon / size), sa.func.floor(e.c.lat / size)
     stmt = (sa.select(ix.label("ix"), iy.label("iy"), sa.func.count().label("events"))
-            .where(e.c.grid_id.in_(sa.select(areas.c.area_id)),
+            .where(in_scope(e.c.grid_id, focus),
                    e.c.reported_at >= sa.bindparam("p_start"), e.c.reported_at < sa.bindparam("p_end"),
                    e.c.lon.between(box[0], box[2]), e.c.lat.between(box[1], box[3]))
             .group_by(ix, iy))

@@ -3,7 +3,7 @@ examples, and what each metric does with them.
 
 Counts are aggregated in the database (one SUM(CASE …) per table and period, GROUP BY … HAVING for
 duplicates); examples are capped with LIMIT. Scope works as everywhere else: rows of known areas
-count only inside the user's scope (`scoped_areas`). Rows whose grid is unknown belong to no area, so
+count only inside the user's scope (`in_scope`). Rows whose grid is unknown belong to no area, so
 they are counted only for a user whose scope is the whole city (`Scope.everywhere()`) looking at the
 whole city, and never shown to an area official; the same holds for events without `reported_at`,
 which belong to no period either.
@@ -26,7 +26,7 @@ from metrics.area_checks import Finding, check_area_tree
 from metrics.definitions import Ctx
 from metrics.period import Period
 from metrics.privacy import mask_frame
-from metrics.scope import AreaTree, Focus, Scope, focus_for, scoped_areas
+from metrics.scope import AreaTree, Focus, Scope, focus_for, in_scope
 
 CITY_BOX = (118.9, 36.4, 119.45, 36.9)  # the default of map.city_box (lon/lat min, max); pages pass the configured one
 
@@ -134,7 +134,7 @@ class _Queries:
     def __init__(self, db: Database, focus: Focus, period: Period, asof: datetime, box, whole_city: bool):
         self.db, self.ctx, self.whole_city = db, Ctx(db.schema), whole_city
         self.areas = db.schema.table("areas").alias("row_area")  # the area a row points at, if any
-        self.scoped = scoped_areas(db, focus)
+        self.focus = focus
         self.params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof,
                        "lon_min": float(box[0]), "lat_min": float(box[1]),
                        "lon_max": float(box[2]), "lat_max": float(box[3])}
@@ -162,7 +162,7 @@ class _Queries:
             ts = t.c[{"events": "reported_at", "surveys": "surveyed_at", "patrols": "started_at"}[table]]
             where += [ts >= sa.bindparam("p_start", type_=sa.DateTime), ts < sa.bindparam("p_end", type_=sa.DateTime)]
         if not self.whole_city:
-            where.append(t.c.grid_id.in_(sa.select(self.scoped.c.area_id)))
+            where.append(in_scope(t.c.grid_id, self.focus))
         return where
 
     # ---- rule conditions ----

@@ -23,7 +23,7 @@ from metrics.definitions import DIMENSIONS, MEASURES, RATIOS, SOURCES, SURVEY_DI
 from metrics.dialect import MYSQL_FAMILY, period_start, ranked_percentiles
 from metrics.period import Period, Window
 from metrics.availability import attributable, unavailable
-from metrics.scope import Focus, scoped_areas
+from metrics.scope import Focus, group_rows, in_scope
 
 KEYS = ("group_id", "period_start", "key")  # what per-source results are joined on
 INTEGRAL = ("count", "sum", "count_distinct")  # aggregates that are whole numbers, 0 when no row counts
@@ -75,23 +75,20 @@ def _breakdown(ctx: Ctx, table_name: str, by: str) -> sa.ColumnElement:
     return DIMENSIONS[by][1](ctx)
 
 
-def _source_from(db: Database, ctx: Ctx, source: str, areas: sa.CTE, grain: str | None, grouped: bool,
+def _source_from(db: Database, ctx: Ctx, source: str, focus: Focus, groups: list[int] | None, grain: str | None,
                  by: str | None, only: dict | None, window):
     """FROM, WHERE and GROUP BY keys shared by every statement of one source."""
     table_name, ts_name = SOURCES[source]
     t = db.schema.table(table_name)
-    where = []
     own_key = t.c.id if table_name == "areas" else t.c.grid_id
-    in_scope = areas
-    if table_name == "areas":  # the grids themselves: sums over any other level would count twice
-        in_scope = sa.select(areas).where(db.schema.is_(areas.c.level, "areas", "level", "grid")).subquery()
-    if grouped:
-        joined = t.join(in_scope, own_key == in_scope.c.area_id)
-        keys = [in_scope.c.group_id.label("group_id")]
-    else:  # one group: a semi-join, which every engine plans well (MariaDB would nest-loop a join)
-        joined = t
-        where.append(own_key.in_(sa.select(in_scope.c.area_id)))
-        keys = []
+    grids_only = table_name == "areas"  # the grids themselves: sums over any other level would count twice
+    where = [in_scope(own_key, focus, groups, grids_only=grids_only)]
+    if groups is not None:  # the IN list stays too: it gives the planner the rows' range
+        members = group_rows(focus, groups, grids_only=grids_only)
+        joined = t.join(members, own_key == members.c.area_id)
+        keys = [members.c.group_id.label("group_id")]
+    else:
+        joined, keys = t, []
     if table_name == "events":
         joined = joined.outerjoin(ctx.cat, t.c.category_code == ctx.cat.c.code)
     needs_event = table_name == "surveys" and any(d in SURVEY_DIMENSIONS for d in [by, *(only or {})])
@@ -112,12 +109,12 @@ def _source_from(db: Database, ctx: Ctx, source: str, areas: sa.CTE, grain: str 
     return joined, where, keys
 
 
-def source_statements(db: Database, ctx: Ctx, source: str, measures: list[Measure], areas: sa.CTE, *,
-                      grain: str | None = None, grouped: bool = False, by: str | None = None,
+def source_statements(db: Database, ctx: Ctx, source: str, measures: list[Measure], focus: Focus, *,
+                      groups: list[int] | None = None, grain: str | None = None, by: str | None = None,
                       only: dict | None = None, window=None) -> list[sa.Select]:
     """The SELECTs that compute `measures` of one source: one, plus on MySQL one per shared
     (condition, value) of its percentiles."""
-    joined, where, keys = _source_from(db, ctx, source, areas, grain, grouped, by, only, window)
+    joined, where, keys = _source_from(db, ctx, source, focus, groups, grain, by, only, window)
     ranked = db.dialect in MYSQL_FAMILY
     inline = [m for m in measures if not (ranked and m.agg == "percentile")]
     out = []
@@ -152,7 +149,6 @@ def aggregate(db: Database, focus: Focus, period: Period | Window, asof: datetim
     by_worker = "worker" in [by, *(only or {})]
     absent = [n for n in measures if unavailable(n, db.schema) or (by_worker and not attributable(n, db.schema))]
     ctx = Ctx(db.schema)
-    areas = scoped_areas(db, focus, groups)
     params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, **(params or {}),
               **{f"only_{k}": v for k, v in (only or {}).items()}}
 
@@ -162,7 +158,7 @@ def aggregate(db: Database, focus: Focus, period: Period | Window, asof: datetim
             by_source.setdefault(MEASURES[name].source, []).append(MEASURES[name])
     result = None
     for source, ms in by_source.items():
-        for stmt in source_statements(db, ctx, source, ms, areas, grain=grain, grouped=groups is not None, by=by,
+        for stmt in source_statements(db, ctx, source, ms, focus, groups=groups, grain=grain, by=by,
                                       only=only, window=period):
             frame = db.query(stmt, params)
             if "group_id" not in frame:

@@ -20,7 +20,7 @@ from metrics.dialect import hour_of_day
 from metrics.labels import STATUS_NAMES, UNKNOWN_CATEGORY
 from metrics.period import Window
 from metrics.query import aggregate
-from metrics.scope import AreaTree, Scope, focus_for, scoped_areas
+from metrics.scope import AreaTree, Scope, focus_for, in_scope
 from metrics.stats import whole
 
 HOT_BY = ("grid", "category")
@@ -57,7 +57,6 @@ def hot_spots(db: Database, *, start: date, end: date, asof: datetime, scope: Sc
     tree, focus = focus_for(db, tree, scope, area_code)
     ctx = Ctx(db.schema)
     e, a = ctx.e, db.schema.table("areas")
-    areas = scoped_areas(db, focus)
     n = sa.func.count().label("events")
     if by == "grid":
         key, label = a.c.code, a.c.name
@@ -66,7 +65,7 @@ def hot_spots(db: Database, *, start: date, end: date, asof: datetime, scope: Sc
         key, label = e.c.category_code, ctx.cat.c.name
         joined = e.outerjoin(ctx.cat, e.c.category_code == ctx.cat.c.code)
     stmt = (sa.select(key.label("key"), label.label("label"), n).select_from(joined)
-            .where(e.c.grid_id.in_(sa.select(areas.c.area_id)),
+            .where(in_scope(e.c.grid_id, focus),
                    e.c.reported_at > sa.bindparam("since", type_=sa.DateTime), e.c.reported_at <= ctx.asof)
             .group_by(key, label).order_by(sa.desc("events"), key).limit(limit))
     got = db.query(stmt, {"asof": asof, "since": asof - timedelta(hours=hours)})
@@ -83,13 +82,12 @@ def hourly(db: Database, *, start: date, end: date, asof: datetime, scope: Scope
     tree, focus = focus_for(db, tree, scope, area_code)
     ctx = Ctx(db.schema)
     e = ctx.e.c
-    areas = scoped_areas(db, focus)
     today0 = sa.bindparam("today0", type_=sa.DateTime)
     hour = hour_of_day(e.reported_at)
     is_today = e.reported_at >= today0
     stmt = (sa.select(hour.label("hour"), sa.func.sum(sa.case((is_today, 1), else_=0)).label("today"),
                       sa.func.sum(sa.case((is_today, 0), else_=1)).label("yesterday"))
-            .where(e.grid_id.in_(sa.select(areas.c.area_id)),
+            .where(in_scope(e.grid_id, focus),
                    e.reported_at >= sa.bindparam("yesterday0", type_=sa.DateTime), e.reported_at <= ctx.asof)
             .group_by(hour))
     t0 = _day_start(asof)

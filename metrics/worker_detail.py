@@ -20,7 +20,7 @@ from metrics.definitions import Ctx
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.privacy import mask_name
-from metrics.scope import AreaTree, Focus, Scope, focus_for, scoped_areas
+from metrics.scope import AreaTree, Focus, Scope, focus_for, in_scope
 
 DAILY = {"visited": "visits", "visits_n": "visit_count", "patrols_n": "patrols", "reported": "reports",
          "filed": "filed"}  # declared measure → column of the daily table
@@ -40,7 +40,7 @@ def worker_activity(db: Database, *, start: date, end: date, asof: datetime, sco
     tree, focus = focus_for(db, tree, scope, area_code)
     period = Period(start, end)
     worker = _worker(db, focus, int(worker_id))
-    allowed = Focus(focus.scope_roots, focus.scope_roots)  # where their work counts: the whole scope
+    allowed = focus.whole_scope()  # where their work counts: the whole scope
     params = {"worker_id": int(worker_id), "p_start": period.start_dt, "p_end": period.end_dt, "asof": asof}
     daily = _daily(db, allowed, period, params)
     ctx = Ctx(db.schema)
@@ -58,10 +58,9 @@ def _in_p(ts) -> tuple:
 
 def _worker(db: Database, focus: Focus, worker_id: int) -> dict:
     w = db.schema.table("workers")
-    areas = scoped_areas(db, focus)
     stmt = (sa.select(w.c.id.label("worker_id"), w.c.name.label("name"), w.c.role.label("role"),
                       w.c.employment.label("employment"), w.c.active.label("active"), w.c.area_id.label("area_id"))
-            .where(w.c.id == sa.bindparam("worker_id"), w.c.area_id.in_(sa.select(areas.c.area_id))))
+            .where(w.c.id == sa.bindparam("worker_id"), in_scope(w.c.area_id, focus)))
     found = db.query(stmt, {"worker_id": worker_id})
     if found.empty:
         raise ScopeDenied(f"无权查看网格员 {worker_id}，或该网格员不在所选区域")

@@ -14,7 +14,7 @@ from data_access.errors import ConfigError
 from metrics.period import Period
 from metrics.availability import attributable
 from metrics.query import aggregate
-from metrics.scope import AreaTree, Focus, Scope, resolve, scoped_areas
+from metrics.scope import AreaTree, Scope, in_scope, resolve
 
 COMPONENTS = {  # component → what it measures (each scaled to 0–1 before weighting)
     "visits": "走访户次 / (每日目标 × 工作日)",
@@ -71,14 +71,13 @@ def _per_worker(db: Database, focus, period: Period, asof: datetime) -> pd.DataF
     """Workers of the area with their own reports and field work (the declared measures, grouped by
     worker in SQL)."""
     w = db.schema.table("workers")
-    areas = scoped_areas(db, focus)
     stmt = (sa.select(w.c.id.label("worker_id"), w.c.area_id.label("area_id"), w.c.name.label("name"),
                       w.c.role.label("role"), w.c.employment.label("employment"), w.c.active.label("active"))
-            .select_from(w.join(areas, w.c.area_id == areas.c.area_id)))
+            .where(in_scope(w.c.area_id, focus)))
     frame = db.query(stmt)
     # A worker's reports and field work count wherever they happened inside the user's scope, so the
     # numbers do not change with the drill level; rows of unknown grids or outside the scope never count.
-    allowed = Focus(focus.scope_roots, focus.scope_roots)
+    allowed = focus.whole_scope()
     work = aggregate(db, allowed, period, asof, list(OWN_WORK), by="worker")
     if "key" not in work:  # no measure can be attributed to a worker on this platform
         work["key"] = pd.Series(dtype="float64")
