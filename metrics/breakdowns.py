@@ -85,7 +85,7 @@ def handling_histogram(db: Database, *, start: date, end: date, asof: datetime, 
     hours = handling_hours(ctx)
     bucket = sa.case(*[(hours < hi, i) for i, hi in enumerate(HOUR_BINS[1:])], else_=len(HOUR_BINS) - 1)
     stmt = (sa.select(bucket.label("bin"), sa.func.count().label("count"))
-            .where(in_scope(e.c.grid_id, focus), e.c.reported_at >= sa.bindparam("p_start"),
+            .where(in_scope(db, e.c.grid_id, focus), e.c.reported_at >= sa.bindparam("p_start"),
                    e.c.reported_at < sa.bindparam("p_end"), ctx.closed(), e.c.closed_at >= e.c.reported_at)
             .group_by(bucket))
     period = Period(start, end)

@@ -29,7 +29,7 @@ def case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
         cols += [e.c[c].label(c) for c in PERSONAL]
     return (sa.select(*cols)
             .select_from(e.outerjoin(ctx.cat, e.c.category_code == ctx.cat.c.code).join(a, e.c.grid_id == a.c.id))
-            .where(in_scope(e.c.grid_id, focus)))
+            .where(in_scope(db, e.c.grid_id, focus)))
 
 
 def finish_cases(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -> pd.DataFrame:

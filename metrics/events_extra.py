@@ -28,7 +28,7 @@ def resolution_levels(db: Database, *, start: date, end: date, asof: datetime, s
     ctx = Ctx(db.schema)
     e = ctx.e.c
     stmt = (sa.select(e.resolved_level.label("level"), sa.func.count().label("closed"))
-            .where(in_scope(e.grid_id, focus),
+            .where(in_scope(db, e.grid_id, focus),
                    e.reported_at >= sa.bindparam("p_start", type_=sa.DateTime),
                    e.reported_at < sa.bindparam("p_end", type_=sa.DateTime), ctx.closed())
             .group_by(e.resolved_level))

@@ -23,7 +23,7 @@ def area_shapes(db: Database, *, start: date, end: date, asof: datetime, scope: 
     a = db.schema.table("areas")
     stmt = (sa.select(a.c.id.label("area_id"), a.c.code.label("code"), a.c.name.label("name"),
                       a.c.lon.label("lon"), a.c.lat.label("lat"), a.c.boundary.label("boundary"))
-            .where(a.c.id.in_(sa.bindparam("ids", ids, expanding=True)), in_scope(a.c.id, focus))
+            .where(a.c.id.in_(sa.bindparam("ids", ids, expanding=True)), in_scope(db, a.c.id, focus))
             .order_by(a.c.code))
     return db.query(stmt)
 
@@ -38,7 +38,7 @@ def event_density(db: Database, *, start: date, end: date, asof: datetime, scope
     size = sa.bindparam("cell", cell, type_=sa.Double)  # one parameter, so SELECT and GROUP BY match
     ix, iy = sa.func.floor(e.c.lon / size), sa.func.floor(e.c.lat / size)
     stmt = (sa.select(ix.label("ix"), iy.label("iy"), sa.func.count().label("events"))
-            .where(in_scope(e.c.grid_id, focus),
+            .where(in_scope(db, e.c.grid_id, focus),
                    e.c.reported_at >= sa.bindparam("p_start"), e.c.reported_at < sa.bindparam("p_end"),
                    e.c.lon.between(box[0], box[2]), e.c.lat.between(box[1], box[3]))
             .group_by(ix, iy))

@@ -162,7 +162,7 @@ class _Queries:
             ts = t.c[{"events": "reported_at", "surveys": "surveyed_at", "patrols": "started_at"}[table]]
             where += [ts >= sa.bindparam("p_start", type_=sa.DateTime), ts < sa.bindparam("p_end", type_=sa.DateTime)]
         if not self.whole_city:
-            where.append(in_scope(t.c.grid_id, self.focus))
+            where.append(in_scope(self.db, t.c.grid_id, self.focus))
         return where
 
     # ---- rule conditions ----

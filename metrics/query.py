@@ -82,13 +82,15 @@ def _source_from(db: Database, ctx: Ctx, source: str, focus: Focus, groups: list
     t = db.schema.table(table_name)
     own_key = t.c.id if table_name == "areas" else t.c.grid_id
     grids_only = table_name == "areas"  # the grids themselves: sums over any other level would count twice
-    where = [in_scope(own_key, focus, groups, grids_only=grids_only)]
-    if groups is not None:  # the IN list stays too: it gives the planner the rows' range
-        members = group_rows(focus, groups, grids_only=grids_only)
+    if groups is None:
+        joined, keys, where = t, [], [in_scope(db, own_key, focus, grids_only=grids_only)]
+    else:
+        members = group_rows(db, focus, groups, grids_only=grids_only)
         joined = t.join(members, own_key == members.c.area_id)
         keys = [members.c.group_id.label("group_id")]
-    else:
-        joined, keys = t, []
+        # The join alone keeps the rows in scope. MariaDB also wants the list itself, to read the
+        # (grid_id, reported_at) index by ranges; DuckDB and PostgreSQL would only check it twice.
+        where = [in_scope(db, own_key, focus, groups, grids_only=grids_only)] if db.dialect in MYSQL_FAMILY else []
     if table_name == "events":
         joined = joined.outerjoin(ctx.cat, t.c.category_code == ctx.cat.c.code)
     needs_event = table_name == "surveys" and any(d in SURVEY_DIMENSIONS for d in [by, *(only or {})])

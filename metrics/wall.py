@@ -65,7 +65,7 @@ def hot_spots(db: Database, *, start: date, end: date, asof: datetime, scope: Sc
         key, label = e.c.category_code, ctx.cat.c.name
         joined = e.outerjoin(ctx.cat, e.c.category_code == ctx.cat.c.code)
     stmt = (sa.select(key.label("key"), label.label("label"), n).select_from(joined)
-            .where(in_scope(e.c.grid_id, focus),
+            .where(in_scope(db, e.c.grid_id, focus),
                    e.c.reported_at > sa.bindparam("since", type_=sa.DateTime), e.c.reported_at <= ctx.asof)
             .group_by(key, label).order_by(sa.desc("events"), key).limit(limit))
     got = db.query(stmt, {"asof": asof, "since": asof - timedelta(hours=hours)})
@@ -87,7 +87,7 @@ def hourly(db: Database, *, start: date, end: date, asof: datetime, scope: Scope
     is_today = e.reported_at >= today0
     stmt = (sa.select(hour.label("hour"), sa.func.sum(sa.case((is_today, 1), else_=0)).label("today"),
                       sa.func.sum(sa.case((is_today, 0), else_=1)).label("yesterday"))
-            .where(in_scope(e.grid_id, focus),
+            .where(in_scope(db, e.grid_id, focus),
                    e.reported_at >= sa.bindparam("yesterday0", type_=sa.DateTime), e.reported_at <= ctx.asof)
             .group_by(hour))
     t0 = _day_start(asof)

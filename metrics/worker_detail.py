@@ -60,7 +60,7 @@ def _worker(db: Database, focus: Focus, worker_id: int) -> dict:
     w = db.schema.table("workers")
     stmt = (sa.select(w.c.id.label("worker_id"), w.c.name.label("name"), w.c.role.label("role"),
                       w.c.employment.label("employment"), w.c.active.label("active"), w.c.area_id.label("area_id"))
-            .where(w.c.id == sa.bindparam("worker_id"), in_scope(w.c.area_id, focus)))
+            .where(w.c.id == sa.bindparam("worker_id"), in_scope(db, w.c.area_id, focus)))
     found = db.query(stmt, {"worker_id": worker_id})
     if found.empty:
         raise ScopeDenied(f"无权查看网格员 {worker_id}，或该网格员不在所选区域")

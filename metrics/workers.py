@@ -73,7 +73,7 @@ def _per_worker(db: Database, focus, period: Period, asof: datetime) -> pd.DataF
     w = db.schema.table("workers")
     stmt = (sa.select(w.c.id.label("worker_id"), w.c.area_id.label("area_id"), w.c.name.label("name"),
                       w.c.role.label("role"), w.c.employment.label("employment"), w.c.active.label("active"))
-            .where(in_scope(w.c.area_id, focus)))
+            .where(in_scope(db, w.c.area_id, focus)))
     frame = db.query(stmt)
     # A worker's reports and field work count wherever they happened inside the user's scope, so the
     # numbers do not change with the drill level; rows of unknown grids or outside the scope never count.
