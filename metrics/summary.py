@@ -10,6 +10,7 @@ import pandas as pd
 
 from data_access.db import Database
 from metrics.availability import reasons
+from metrics.parallel import run_all
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
@@ -93,14 +94,16 @@ def summarize(db: Database, *, start: date, end: date, asof: datetime, scope: Sc
     tree = tree or AreaTree.load(db)
     focus = resolve(tree, scope, area_code)
     period = Period(start, end)
-    row = area_metrics(db, focus, period, asof, model).iloc[0]
+    periods = {"current": (period, asof), **(comparison_periods(period, asof) if compare else {})}
+    rows = run_all({name: (lambda p=p, t=t: area_metrics(db, focus, p, t, model).iloc[0])
+                    for name, (p, t) in periods.items()})
+    row = rows.pop("current")
     out = record(row)
     out["why"] = why_no_data(db.schema, row)
     if detail:
         out.update(record(row, ("filing_rate", "handled_n", "safety_missing", "safety_parts")))
-    if compare:
-        for name, (other, other_asof) in comparison_periods(period, asof).items():
-            out[name] = record(area_metrics(db, focus, other, other_asof, model).iloc[0])
+    for name, other in rows.items():
+        out[name] = record(other)
     return out
 
 
