@@ -227,3 +227,16 @@ def model_from_config(section: Mapping[str, Any] | None) -> SafetyModel:
             raise ConfigError(f"safety_index.indicators[{i}].key",
                               'a rate of counts or sums when safety_index.method = "stable"', ind.key)
     return StableModel(base.indicators, base.grades, **params)
+
+
+def method_note(model: SafetyModel) -> str:
+    """How the index was computed, for a figure's caption ("" for the plain model)."""
+    if not isinstance(model, StableModel):
+        return ""
+    return (f"；稳定算法：各指标按截至周期末的近 {model.window_days} 天（至少整个周期）计算，"
+            f"小区域向上级其余部分的水平收缩，近 {model.window_days} 天上报不足 {model.min_cases} 件为{INSUFFICIENT}")
+
+
+def trend_note(model: SafetyModel) -> str:
+    """What each point of the index trend covers ("" for the plain model: the bucket itself)."""
+    return f"，每点为截至该点的近 {model.window_days} 天" if isinstance(model, StableModel) else ""

@@ -467,7 +467,8 @@ def map_labels(areas: pd.DataFrame, box: tuple[float, float, float, float] | Non
     for rec, (lon, lat), below in spots:
         index = rec.get("safety_index")
         name = "" if geometry.is_missing(rec.get("name")) else str(rec["name"])
-        value = maps.NO_DATA_LABEL if geometry.is_missing(index) else f"{float(index):.1f}"
+        value = f"{float(index):.1f}" if not geometry.is_missing(index) else (
+            maps.INSUFFICIENT if rec.get("safety_grade") == maps.INSUFFICIENT else maps.NO_DATA_LABEL)
         out.append({"lon": lon, "lat": lat, "text": f"{name}\n{value}", "offset": [0, below]})
     return out
 
