@@ -249,3 +249,49 @@ def test_config_file_errors(tmp_path, text, key):
     with pytest.raises(ConfigError) as err:
         load_settings(path, env={})
     assert err.value.key == key
+
+
+# ---- 样本不足 as the user sees it ----
+
+def test_map_and_legend_show_insufficient_in_its_own_grey():
+    import json
+
+    import pandas as pd
+
+    from metrics.safety_index import NO_DATA_COLOR
+    from metrics.stable_index import INSUFFICIENT_COLOR
+    from ui.figures import maps, wall
+
+    legend = maps.grade_legend()
+    assert (INSUFFICIENT, INSUFFICIENT_COLOR) in [(i.name, i.color) for i in legend]
+    assert INSUFFICIENT_COLOR != NO_DATA_COLOR
+    def outline(lon):
+        ring = [[lon, 36.6], [lon + 0.01, 36.6], [lon + 0.01, 36.61], [lon, 36.61], [lon, 36.6]]
+        return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+    areas = pd.DataFrame([
+        {"area_id": 1, "code": "G4", "name": "第四网格", "boundary": outline(119.1), "safety_index": None,
+         "safety_grade": INSUFFICIENT, "safety_color": INSUFFICIENT_COLOR},
+        {"area_id": 2, "code": "G6", "name": "第六网格", "boundary": outline(119.12), "safety_index": None,
+         "safety_grade": None, "safety_color": NO_DATA_COLOR}])
+    recs = maps.map_records(areas).polygons
+    assert recs[0]["fill_color"][:3] == maps.hex_to_rgba(INSUFFICIENT_COLOR)[:3] and recs[0]["label"] == "第四网格 样本不足"
+    assert recs[1]["fill_color"][:3] == maps.hex_to_rgba(NO_DATA_COLOR)[:3] and recs[1]["label"] == "第六网格 无数据"
+    assert [lab["text"] for lab in wall.map_labels(areas)] == ["第四网格\n样本不足", "第六网格\n无数据"]
+
+
+def test_safety_page_says_insufficient_for_a_grid_with_few_cases(open_page):
+    """G5 has 4 events in the 28 days up to P's end (E16, E18, E20 in P, E44 on 02-28): below min_cases 5."""
+    at = open_page("views/safety.py", safety="stable", area="G5")
+    assert at.metric[0].value == INSUFFICIENT
+    assert any("样本不足：近 28 天上报 4 件，少于 5 件" in c.value for c in at.caption)
+
+
+def test_safety_page_shows_the_stable_index(open_page, fixture_db):
+    """The city on the stable default: the index the metrics layer computes (checked by hand above)."""
+    from metrics.stable_index import model_from_config
+
+    at = open_page("views/safety.py", safety="stable")
+    expected = run(fixture_db, model_from_config({}), None)
+    assert at.metric[0].value == f"{expected['safety_index']:.1f} {expected['safety_grade']}"
+    assert any("近 28 天" in c.value for c in at.caption)
