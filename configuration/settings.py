@@ -20,6 +20,7 @@ from data_access.errors import ConfigError
 from data_access.schema import SchemaMap
 from metrics.quality import CITY_BOX
 from metrics.safety_index import SafetyModel
+from metrics.stable_index import model_from_config
 from metrics.workers import WorkerModel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,8 @@ KEYS: dict[str, dict[str, type | tuple]] = {
     "refresh": {"cache_seconds": int, "wall_seconds": int, "wall_rotate_seconds": int},
     "map": {"center_lon": (int, float), "center_lat": (int, float), "zoom": (int, float), "tile_url": str,
             "city_box": list},
-    "safety_index": {"indicators": list, "grades": list},
+    "safety_index": {"method": str, "window_days": int, "prior_cases": (int, float), "prior_exposure": (int, float),
+                     "min_cases": int, "grade_margin": (int, float), "indicators": list, "grades": list},
     "worker_score": {"weights": dict, "visits_per_day": (int, float), "verify_minutes": int},
     "schema": {"tables": dict, "columns": dict, "values": dict},
     "auth": {"mode": str, "proxy_header": str, "users_path": str, "oidc_provider": str,
@@ -191,7 +193,7 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
         wall_rotate_seconds=refresh.get("wall_rotate_seconds", 0),
         map=MapSettings(float(mp.get("center_lon", 119.16)), float(mp.get("center_lat", 36.65)),
                         float(mp.get("zoom", 10.5)), mp.get("tile_url", ""), tuple(float(v) for v in box)),
-        safety=SafetyModel.from_config(raw.get("safety_index")),
+        safety=model_from_config(raw.get("safety_index")),
         workers=WorkerModel.from_config(raw.get("worker_score")),
         schema=SchemaMap.from_config(raw.get("schema")),
         **_auth(raw.get("auth", {}), env),

@@ -68,6 +68,15 @@ class Window:
     inclusive_end: bool = False
 
 
+def bucket_end(start: date, grain: str) -> date:
+    """The day after a day / week / month bucket that starts on `start` (a trend's time bucket)."""
+    if grain == "day":
+        return start + timedelta(days=1)
+    if grain == "week":
+        return start + timedelta(days=7)
+    return (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
 def week_of(d: date) -> Period:
     monday = d - timedelta(days=d.weekday())
     return Period(monday, monday + timedelta(days=7))

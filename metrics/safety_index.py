@@ -57,6 +57,7 @@ NO_DATA_COLOR = "#9e9e9e"
 class SafetyModel:
     indicators: tuple[Indicator, ...] = DEFAULT_INDICATORS
     grades: tuple[Grade, ...] = DEFAULT_GRADES
+    method = "plain"  # config safety_index.method; "stable" is metrics/stable_index.StableModel
 
     @property
     def measures(self) -> list[str]:
@@ -67,11 +68,20 @@ class SafetyModel:
             return None
         return next((g for g in self.grades if index >= g.minimum), self.grades[-1])  # the last band catches all
 
+    def held_grade(self, index: float | None, previous: str | None) -> Grade | None:
+        """The grade to report against last week's: this model has no hysteresis, so the plain grade
+        (metrics/stable_index.py's model holds a grade within its margin of the band boundary)."""
+        return self.grade(index)
+
     def evaluate(self, row: Mapping, days: int) -> dict:
         """Index, grade and each indicator's value, score and contribution for one aggregated row."""
+        return self.combine({ind.key: value_of(ind.key, row, days) for ind in self.indicators})
+
+    def combine(self, values: Mapping[str, float | None]) -> dict:
+        """Index, grade and each indicator's score and contribution from the indicators' values."""
         parts = []
         for ind in self.indicators:
-            x = value_of(ind.key, row, days)
+            x = values.get(ind.key)
             x = None if x is None or (isinstance(x, float) and math.isnan(x)) else float(x)
             parts.append({"key": ind.key, "name": ind.name, "value": x, "weight": ind.weight,
                           "score": None if x is None else ind.score(x)})

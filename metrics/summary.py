@@ -4,16 +4,17 @@ children of an area side by side, and trends. All take the user's scope and chec
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 
 from data_access.db import Database
 from metrics.availability import reasons
 from metrics.parallel import run_all
-from metrics.period import Period
+from metrics.period import Period, bucket_end
 from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
+from metrics.stable_index import StableModel, evaluate_rows
 from metrics.scope import AreaTree, Focus, Scope, resolve
 from metrics.stats import wilson
 
@@ -30,28 +31,29 @@ KPI_ROW = ("reported", "filed", "closure_rate", "on_time_rate", "overdue_open", 
 
 
 def area_metrics(db: Database, focus: Focus, period: Period, asof: datetime, model: SafetyModel, *,
-                 groups: list[int] | None = None, grain: str | None = None, names=CORE) -> pd.DataFrame:
-    """Every summary metric plus the safety index, per group (and time bucket)."""
+                 groups: list[int] | None = None, grain: str | None = None, names=CORE,
+                 tree: AreaTree | None = None) -> pd.DataFrame:
+    """Every summary metric plus the safety index, per group (and time bucket). The stable model
+    scores each row on its trailing window (metrics.stable_index); the plain one on the row itself."""
     frame = aggregate(db, focus, period, asof, list(names) + model.measures, groups=groups, grain=grain)
     ci = [wilson(s, n) for s, n in zip(frame["satisfied_n"], frame["satisfaction_n"])]
     frame["satisfaction_ci_low"] = [c[0] for c in ci]
     frame["satisfaction_ci_high"] = [c[1] for c in ci]
-    days = _bucket_days(frame, period, grain)
-    evaluated = [model.evaluate(row, d) for row, d in zip(frame.to_dict("records"), days)]
-    for key in ("safety_index", "safety_grade", "safety_color", "safety_missing", "safety_parts"):
-        frame[key] = [e[key] for e in evaluated]
+    if isinstance(model, StableModel):
+        evaluated = evaluate_rows(db, focus, period, asof, model, frame, groups=groups, grain=grain, tree=tree)
+    else:
+        days = _bucket_days(frame, period, grain)
+        evaluated = [model.evaluate(row, d) for row, d in zip(frame.to_dict("records"), days)]
+    for key in ("safety_index", "safety_grade", "safety_color", "safety_missing", "safety_parts", "safety_note"):
+        frame[key] = [e.get(key) for e in evaluated]
     return frame
 
 
 def _bucket_days(frame: pd.DataFrame, period: Period, grain: str | None) -> list[int]:
     if not grain:
         return [period.days] * len(frame)
-    out = []
-    for start in pd.to_datetime(frame["period_start"]).dt.date:
-        nxt = {"day": start + timedelta(days=1), "week": start + timedelta(days=7),
-               "month": (start.replace(day=1) + timedelta(days=32)).replace(day=1)}[grain]
-        out.append((min(nxt, period.end) - max(start, period.start)).days)
-    return out
+    return [(min(bucket_end(start, grain), period.end) - max(start, period.start)).days
+            for start in pd.to_datetime(frame["period_start"]).dt.date]
 
 
 def _clean(value):
@@ -71,7 +73,9 @@ def record(row, keys=SUMMARY_KEYS) -> dict:
 def why_no_data(schema, row) -> dict[str, str]:
     """{metric: why it is 无数据} for the summary's metrics without a value."""
     why = reasons([k for k in SUMMARY_KEYS if k != "safety_index"], schema, row)
-    if _clean(row["safety_index"]) is None:
+    if row.get("safety_note"):  # 样本不足: too few cases in the window to grade (metrics.stable_index)
+        why["safety_index"] = row["safety_note"]
+    elif _clean(row["safety_index"]) is None:
         missing = row["safety_missing"] or []
         why["safety_index"] = ("以下指标无数据：" + "、".join(missing)) if missing else "所选范围和周期内没有可计算的指标"
     return why
@@ -95,13 +99,13 @@ def summarize(db: Database, *, start: date, end: date, asof: datetime, scope: Sc
     focus = resolve(tree, scope, area_code)
     period = Period(start, end)
     periods = {"current": (period, asof), **(comparison_periods(period, asof) if compare else {})}
-    rows = run_all({name: (lambda p=p, t=t: area_metrics(db, focus, p, t, model).iloc[0])
+    rows = run_all({name: (lambda p=p, t=t: area_metrics(db, focus, p, t, model, tree=tree).iloc[0])
                     for name, (p, t) in periods.items()})
     row = rows.pop("current")
     out = record(row)
     out["why"] = why_no_data(db.schema, row)
     if detail:
-        out.update(record(row, ("filing_rate", "handled_n", "safety_missing", "safety_parts")))
+        out.update(record(row, ("filing_rate", "handled_n", "safety_missing", "safety_parts", "safety_note")))
     for name, other in rows.items():
         out[name] = record(other)
     return out
@@ -117,7 +121,7 @@ def children_table(db: Database, *, start: date, end: date, asof: datetime, scop
     kids = tree.children(focus.single) if focus.single is not None else list(focus.area_ids)
     if not kids:
         return pd.DataFrame(columns=["area_id", "code", "name", "level", *SUMMARY_KEYS])
-    frame = area_metrics(db, focus, Period(start, end), asof, model, groups=kids)
+    frame = area_metrics(db, focus, Period(start, end), asof, model, groups=kids, tree=tree)
     info = tree.frame.loc[kids, ["code", "name", "level"]].rename_axis("area_id").reset_index()
     return info.merge(frame.rename(columns={"group_id": "area_id"}), on="area_id", how="left")
 
@@ -128,5 +132,5 @@ def trend(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,
     model = model or SafetyModel()
     tree = tree or AreaTree.load(db)
     focus = resolve(tree, scope, area_code)
-    frame = area_metrics(db, focus, Period(start, end), asof, model, grain=grain, names=TREND)
+    frame = area_metrics(db, focus, Period(start, end), asof, model, grain=grain, names=TREND, tree=tree)
     return frame.drop(columns=["group_id"])

@@ -256,10 +256,12 @@ def rank_lists(rows: tuple[AreaWeek, ...], n: int, min_due: int = MIN_DUE) -> di
 
 
 def grade_drops(rows: tuple[AreaWeek, ...], model: SafetyModel) -> tuple[AreaWeek, ...]:
-    """Areas graded lower this week than the week before (grades are ordered best first in the model)."""
+    """Areas graded lower this week than the week before (grades are ordered best first in the model).
+    The stable model's hysteresis (`held_grade`) counts a fall only past the band boundary's margin."""
     order = {g.name: i for i, g in enumerate(model.grades)}
-    fell = [r for r in rows if r.safety_grade in order and r.prev_grade in order
-            and order[r.safety_grade] > order[r.prev_grade]]
+    held = {r.code: model.held_grade(r.safety_index, r.prev_grade) for r in rows}
+    fell = [r for r in rows if held[r.code] is not None and r.safety_grade in order and r.prev_grade in order
+            and order[held[r.code].name] > order[r.prev_grade]]
     return tuple(sorted(fell, key=lambda r: (r.index_change if r.index_change is not None else 0, r.code)))
 
 
@@ -286,15 +288,15 @@ def weekly_review(db: Database, *, week: Period, asof: datetime, scope: Scope, a
                      model=model, tree=tree, detail=True)
     (prev, prev_asof), (ly, ly_asof) = (comparison_periods(week, asof)[k] for k in ("previous", "last_year"))
 
-    own_before = area_metrics(db, focus, prev, prev_asof, model).iloc[0]
+    own_before = area_metrics(db, focus, prev, prev_asof, model, tree=tree).iloc[0]
     below = _descendants(tree, focus.area_ids)
     streets = [i for i in below if tree.row(i)["level"] == "street"]
     grids = [i for i in below if tree.row(i)["level"] == "grid"]
     groups = streets + grids  # overlapping groups are fine: each group is counted on its own
     street_rows = grid_rows = ()
     if groups:
-        now = area_metrics(db, focus, week, asof, model, groups=groups)
-        before = area_metrics(db, focus, prev, prev_asof, model, groups=groups)
+        now = area_metrics(db, focus, week, asof, model, groups=groups, tree=tree)
+        before = area_metrics(db, focus, prev, prev_asof, model, groups=groups, tree=tree)
         street_rows = _area_rows(tree, streets, now, before)
         grid_rows = _area_rows(tree, grids, now, before)
 

@@ -44,14 +44,17 @@ def open_page(load_database, monkeypatch, tmp_path, users_file):
     st.cache_data.clear()
 
     def run(page: str | None = None, *, check: bool = True, user: str | None = None, login: bool = False,
-            url: str | None = None, link: bool = False, **params) -> AppTest:
+            url: str | None = None, link: bool = False, safety: str = "plain", **params) -> AppTest:
         if url:  # another database than the fixture (a modified copy: tests/conftest.py fixture_copy)
             monkeypatch.setenv("GRID_DB_URL", url)
             st.cache_resource.clear()  # the settings (and so the URL) are cached per server
             st.cache_data.clear()
         config = tmp_path / "config.toml"
         mode = "builtin" if user or login else "none"
-        config.write_text(f'[auth]\nmode = "{mode}"\nusers_path = "{users_file}"\n', encoding="utf-8")
+        # The pages' hand values are the plain model's (tests/test_metrics.py); the stable method's
+        # figures are checked by hand in tests/test_stable_index.py, which opens pages with safety="stable".
+        config.write_text(f'[auth]\nmode = "{mode}"\nusers_path = "{users_file}"\n'
+                          f'[safety_index]\nmethod = "{safety}"\n', encoding="utf-8")
         monkeypatch.setenv("GRID_CONFIG", str(config))
         monkeypatch.delenv("GRID_AUTH_MODE", raising=False)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)

@@ -170,7 +170,8 @@ def test_legend_uses_the_configured_grades_with_safe_colours():
     svg = wall.legend_svg(maps.grade_legend(grades))
     assert "平安 ≥ 90" in texts(svg) and "<b>预警</b> 0–90" in texts(svg)
     fills = {r.get("fill") for r in parse(svg).iter("{http://www.w3.org/2000/svg}rect")}
-    assert fills == {"#2e7d32", maps.NO_DATA_COLOR}  # a colour that is not #rgb/#rrggbb becomes the no-data grey
+    # a colour that is not #rgb/#rrggbb becomes the no-data grey; 样本不足 has its own
+    assert fills == {"#2e7d32", maps.NO_DATA_COLOR, maps.INSUFFICIENT_COLOR}
     assert "display: none" not in svg
 
 

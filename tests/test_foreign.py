@@ -43,7 +43,9 @@ def test_city_summary_by_hand(foreign_db):
     s_security = max(0, min(100, 60 + 40 * (security - 20) / (2 - 20)))
     s_satisfaction = 60 + 40 * (0.75 - 0.80) / (0.98 - 0.80)
     from configuration.settings import load_settings
-    model = load_settings(ROOT / "config.toml").safety
+    from metrics.safety_index import SafetyModel
+    shipped = load_settings(ROOT / "config.toml").safety  # its indicators, scored the plain way (the hand values'
+    model = SafetyModel(shipped.indicators, shipped.grades)  # method; the stable one: tests/test_stable_index.py)
     got = summarize(foreign_db, scope=Scope.everywhere(), model=model, **KW)
     assert got["safety_index"] == pytest.approx((0.30 * s_security + 0.15 * s_satisfaction) / 0.45)
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from configuration.settings import MapSettings
 from metrics.safety_index import DEFAULT_GRADES, NO_DATA_COLOR, Grade
+from metrics.stable_index import INSUFFICIENT_COLOR
 from ui.figures import geometry, maps
 
 GRADE_COLOR = {g.name: g.color for g in DEFAULT_GRADES}
@@ -218,8 +219,8 @@ def test_zoom_is_clamped():
 
 def test_grade_legend_names_colours_and_ranges():
     legend = maps.grade_legend(DEFAULT_GRADES)
-    assert [i.label for i in legend] == ["平安 ≥ 90", "基本平安 80–90", "关注 70–80", "预警 < 70", "无数据"]
-    assert [i.color for i in legend] == [g.color for g in DEFAULT_GRADES] + [NO_DATA_COLOR]
+    assert [i.label for i in legend] == ["平安 ≥ 90", "基本平安 80–90", "关注 70–80", "预警 < 70", "样本不足", "无数据"]
+    assert [i.color for i in legend] == [g.color for g in DEFAULT_GRADES] + [INSUFFICIENT_COLOR, NO_DATA_COLOR]
     name, color, rng = legend[0]
     assert (name, color, rng) == ("平安", "#2e7d32", "≥ 90")
     custom = [Grade(0, "差", "#000000"), Grade(85.5, "好", "#ffffff")]  # any order, finite floor

@@ -12,6 +12,7 @@ from metrics.definitions import METRICS
 from metrics.formats import CHANGE, WRITERS
 from metrics.period import Period, preset
 from metrics.scope import LEVEL_NAMES
+from metrics.stable_index import INSUFFICIENT
 from metrics.summary import KPI_ROW
 from ui import format as fmt
 from ui.context import AppContext
@@ -80,7 +81,9 @@ def kpi_card(kpi: Kpi, data: dict, container) -> None:
     mom = fmt.delta(cur, data["previous"].get(kpi.key), kpi.change)
     yoy = fmt.delta(cur, data["last_year"].get(kpi.key), kpi.change)
     value = kpi.render(cur)
-    if kpi.key == "safety_index" and data.get("safety_grade"):
+    if kpi.key == "safety_index" and data.get("safety_grade") == INSUFFICIENT:
+        value = INSUFFICIENT  # too few cases to grade: no number (the reason is the card's caption)
+    elif kpi.key == "safety_index" and data.get("safety_grade"):
         value = f"{value} {data['safety_grade']}"
     box = container.container(border=True)
     flat = fmt.unchanged(mom)  # +0.0pp: no green arrow for a change that rounds away

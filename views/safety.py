@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics import breakdowns, geo
+from metrics.stable_index import INSUFFICIENT, method_note, trend_note
 from ui import format as fmt
 from ui.components import breadcrumb, caption, drill_from_chart
 from ui.context import current
@@ -50,12 +51,14 @@ with left:
 
 with right:
     change = fmt.delta(data["safety_index"], data["previous"]["safety_index"], "points")
-    st.metric(f"{ctx.area_name} 平安指数", fmt.index(data["safety_index"]) + (f" {grade}" if grade else ""),
-              delta=change, delta_description="环比" if change else None)
+    shown = grade if grade == INSUFFICIENT else fmt.index(data["safety_index"]) + (f" {grade}" if grade else "")
+    st.metric(f"{ctx.area_name} 平安指数", shown, delta=change, delta_description="环比" if change else None)
+    if data.get("safety_note"):
+        st.caption(data["safety_note"])
     st.plotly_chart(safety.contributions(data["safety_parts"], "各指标得分：是什么拉低了指数"))
     if data["safety_missing"]:
         st.caption("无数据、未计入指数的指标：" + "、".join(data["safety_missing"]))
-    caption(ctx, "指数 = Σ 权重 × 指标得分 / Σ 有数据指标的权重")
+    caption(ctx, "指数 = Σ 权重 × 指标得分 / Σ 有数据指标的权重" + method_note(ctx.settings.safety))
 
 grain = grain_for(ctx.view.period.days)
 a, b = st.columns(2)
@@ -63,7 +66,8 @@ trend = ctx.trend(grain)
 if not has_index(trend):  # no buckets, or buckets whose index is missing: an empty chart would mislead
     a.info("该周期内没有可计算指数的数据。")
 else:
-    a.plotly_chart(safety.index_trend(trend, ctx.settings.safety.grades, f"平安指数走势（按{GRAIN_NAMES[grain]}）"))
+    a.plotly_chart(safety.index_trend(trend, ctx.settings.safety.grades,
+                                      f"平安指数走势（按{GRAIN_NAMES[grain]}{trend_note(ctx.settings.safety)}）"))
 cells = ctx.metric(breakdowns.breakdown, by="weekday_hour", names=("reported",))
 if cells.empty:
     b.info("该周期内没有上报事件。")

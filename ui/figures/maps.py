@@ -25,6 +25,7 @@ import pydeck as pdk
 
 from configuration.settings import MapSettings
 from metrics.safety_index import DEFAULT_GRADES, NO_DATA_COLOR, Grade
+from metrics.stable_index import INSUFFICIENT, INSUFFICIENT_COLOR
 from ui import format as fmt
 from ui.figures.common import FONT
 from ui.figures.geometry import MISSING, OUTSIDE, Placed, is_missing, place
@@ -91,7 +92,7 @@ def area_label(name: Any, index: Any, grade: Any, reported: Any = None) -> str:
     """Tooltip text: "凤凰街道 93.1 平安" (or "凤凰街道 无数据"), then "上报 1,234 件" on a second line."""
     name = "" if is_missing(name) else str(name)
     if is_missing(index):
-        text = f"{name} {NO_DATA_LABEL}"
+        text = f"{name} {INSUFFICIENT if grade == INSUFFICIENT else NO_DATA_LABEL}"
     else:
         text = f"{name} {float(index):.1f} {'' if is_missing(grade) else grade}".rstrip()
     if not is_missing(reported):
@@ -103,7 +104,7 @@ def _record(rec: dict, alpha: int, with_reported: bool) -> dict:
     """What the map carries for one area, in plain Python values: the deck's JSON never holds NaN."""
     index = rec.get("safety_index")
     color = rec.get("safety_color")
-    color = NO_DATA_COLOR if is_missing(color) or is_missing(index) else color
+    color = NO_DATA_COLOR if is_missing(color) or (is_missing(index) and rec.get("safety_grade") != INSUFFICIENT) else color
     area_id, code = rec.get("area_id"), rec.get("code")
     return {
         "area_id": None if is_missing(area_id) else int(area_id),
@@ -320,7 +321,7 @@ def safety_map(areas: pd.DataFrame, density: pd.DataFrame | None = None, setting
 
 
 def grade_legend(grades: Iterable[Grade] = DEFAULT_GRADES, no_data: bool = True) -> list[LegendItem]:
-    """Legend rows for the grade bands, best first: 平安 ≥ 90, 基本平安 80–90, …, 预警 < 70, 无数据."""
+    """Legend rows for the grade bands, best first: 平安 ≥ 90, 基本平安 80–90, …, 预警 < 70, 样本不足, 无数据."""
     bands = sorted(grades, key=lambda g: g.minimum, reverse=True)
     items, upper = [], None
     for g in bands:
@@ -334,5 +335,6 @@ def grade_legend(grades: Iterable[Grade] = DEFAULT_GRADES, no_data: bool = True)
         items.append(LegendItem(g.name, g.color, rng))
         upper = lo
     if no_data:
+        items.append(LegendItem(INSUFFICIENT, INSUFFICIENT_COLOR, ""))  # too few cases to grade (stable method)
         items.append(LegendItem(NO_DATA_LABEL, NO_DATA_COLOR, ""))
     return items

@@ -432,11 +432,13 @@ def legend_svg(items, *, width: int = CENTRE_WIDTH, height: int = LEGEND_HEIGHT)
     """The grade colours in one centred line (names and colours come from config.toml)."""
     labels = [(f"{item.name} {item.range}".rstrip(), _colour(item.color)) for item in items]
     total = sum(30 + text_width(t, 19) + 26 for t, _ in labels) - 26
-    x, parts = max(0.0, (width - total) / 2), []
+    k = min(1.0, width / total) if total else 1.0  # too many bands for one line at 19 px: shrink, never cut off
+    x, parts = max(0.0, (width - total * k) / 2), []
     for text, color in labels:
-        parts.append(f'<rect x="{x:.1f}" y="{height / 2 - 10:.1f}" width="20" height="20" rx="3" fill="{color}"/>')
-        parts.append(_text(x + 28, height / 2, text, 19, TEXT))
-        x += 30 + text_width(text, 19) + 26
+        parts.append(f'<rect x="{x:.1f}" y="{height / 2 - 10 * k:.1f}" width="{20 * k:.1f}" height="{20 * k:.1f}" '
+                     f'rx="3" fill="{color}"/>')
+        parts.append(_text(x + 28 * k, height / 2, text, round(19 * k, 1), TEXT))
+        x += (30 + text_width(text, 19) + 26) * k
     return _svg(width, height, "".join(parts))
 
 
@@ -467,7 +469,8 @@ def map_labels(areas: pd.DataFrame, box: tuple[float, float, float, float] | Non
     for rec, (lon, lat), below in spots:
         index = rec.get("safety_index")
         name = "" if geometry.is_missing(rec.get("name")) else str(rec["name"])
-        value = maps.NO_DATA_LABEL if geometry.is_missing(index) else f"{float(index):.1f}"
+        value = f"{float(index):.1f}" if not geometry.is_missing(index) else (
+            maps.INSUFFICIENT if rec.get("safety_grade") == maps.INSUFFICIENT else maps.NO_DATA_LABEL)
         out.append({"lon": lon, "lat": lat, "text": f"{name}\n{value}", "offset": [0, below]})
     return out
 
