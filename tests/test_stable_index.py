@@ -17,7 +17,7 @@ Hand counts used below (tests/fixture.py):
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from types import SimpleNamespace
 
 import pytest

@@ -51,13 +51,13 @@ def _compute(name, url, scope, area_code, start, end, asof, kwargs, _fn, _ctx: "
                **dict(kwargs))
 
 
-@st.cache_resource(show_spinner=False)
 # The area tree check reads every event (one full scan) to find events of unknown grids. Such faults
 # come from how the platform is built, not from today's cases, so an hour is fresh enough and keeps
 # the scan off nearly every page view.
 TREE_CHECK_SECONDS = 3600
 
 
+@st.cache_resource(show_spinner=False)
 def figure_caches(ttl_seconds: int) -> tuple:
     """The area tree's and the figures' caches, kept `refresh.cache_seconds` (a figure is computed
     once per view for every session in that time), and the tree check's, which reads every event
