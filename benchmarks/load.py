@@ -24,6 +24,7 @@ import asyncio
 import json
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,10 @@ CHROMIUM = os.environ.get("GRID_TEST_CHROMIUM", "/usr/bin/chromium")
 START_SECONDS = 120  # a first start on the embedded demo may build it (about 10 s) before answering
 IDLE_TIMEOUT_MS = 300_000  # a session slower than 5 minutes is a failure worth reporting, not a hang
 RSS_SAMPLE_SECONDS = 0.1
+# All pages of one browser are open at once and only one can have focus: without these, Chromium
+# throttles the timers of the others and the measurement would be the browser's, not the server's.
+PARALLEL_ARGS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                 "--disable-backgrounding-occluded-windows"]
 
 
 @dataclass
@@ -133,8 +138,6 @@ def start_server(db_url: str | None, port: int, log: Path) -> subprocess.Popen:
 
 
 def stop_server(proc: subprocess.Popen) -> None:
-    import signal
-
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(proc.pid, sig)
@@ -169,7 +172,7 @@ async def wave(url: str, sessions: int) -> tuple[list[tuple[float | None, bool]]
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + PARALLEL_ARGS)
         try:
             start = time.perf_counter()
             results = await asyncio.gather(*(one_session(browser, url) for _ in range(sessions)))
@@ -205,7 +208,9 @@ def demo_url(events: int) -> str:
 def machine() -> dict:
     mem = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                if line.startswith("MemTotal:"))
-    return {"cores": os.cpu_count(), "memory_gib": round(mem / 2**20, 1), "python": platform.python_version()}
+    # The load average says whether others shared the CPU during the run (1-minute figure, at the end).
+    return {"cores": os.cpu_count(), "memory_gib": round(mem / 2**20, 1), "python": platform.python_version(),
+            "load_average_1min": os.getloadavg()[0]}
 
 
 def table(rows: list[tuple[str, Run | dict]]) -> str:
@@ -238,6 +243,8 @@ def main(argv=None) -> None:
     ap.add_argument("--runs", type=int, default=1, help="runs, each on a fresh server (default 1)")
     ap.add_argument("--json", type=Path, help="write the results here")
     args = ap.parse_args(argv)
+    # `kill` of this command must stop its server too: SIGTERM unwinds through measure()'s finally.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if not Path(CHROMIUM).is_file():
         raise SystemExit(f"Chromium not found at {CHROMIUM}: bash scripts/browser-deps.sh installs it")
     db_url = args.url or (demo_url(args.events) if args.events else None)
