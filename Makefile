@@ -40,6 +40,7 @@ run: install
 test: install-dev
 	bash scripts/test-services.sh
 	bash scripts/browser-deps.sh
+	bash scripts/nginx-deps.sh
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 demo: install
