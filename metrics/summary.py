@@ -4,12 +4,13 @@ children of an area side by side, and trends. All take the user's scope and chec
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 
 from data_access.db import Database
 from metrics.availability import reasons
+from metrics.buckets import bucket_end, mark_partial
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
@@ -45,12 +46,8 @@ def area_metrics(db: Database, focus: Focus, period: Period, asof: datetime, mod
 def _bucket_days(frame: pd.DataFrame, period: Period, grain: str | None) -> list[int]:
     if not grain:
         return [period.days] * len(frame)
-    out = []
-    for start in pd.to_datetime(frame["period_start"]).dt.date:
-        nxt = {"day": start + timedelta(days=1), "week": start + timedelta(days=7),
-               "month": (start.replace(day=1) + timedelta(days=32)).replace(day=1)}[grain]
-        out.append((min(nxt, period.end) - max(start, period.start)).days)
-    return out
+    return [(bucket_end(start, grain, period) - max(start, period.start)).days
+            for start in pd.to_datetime(frame["period_start"]).dt.date]
 
 
 def _clean(value):
@@ -121,9 +118,11 @@ def children_table(db: Database, *, start: date, end: date, asof: datetime, scop
 
 def trend(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
           grain: str = "day", model: SafetyModel | None = None, tree: AreaTree | None = None) -> pd.DataFrame:
-    """Metrics per day / week / month bucket of the period (buckets without events are absent)."""
+    """Metrics per day / week / month bucket of the period (buckets without events are absent); the
+    bucket still running at `asof` is `partial`, with counts and no rates (metrics/buckets.py)."""
     model = model or SafetyModel()
     tree = tree or AreaTree.load(db)
     focus = resolve(tree, scope, area_code)
-    frame = area_metrics(db, focus, Period(start, end), asof, model, grain=grain, names=TREND)
-    return frame.drop(columns=["group_id"])
+    period = Period(start, end)
+    frame = area_metrics(db, focus, period, asof, model, grain=grain, names=TREND)
+    return mark_partial(frame.drop(columns=["group_id"]), period, asof, grain)

@@ -4,7 +4,8 @@ import streamlit as st
 from ui.figures import overview as charts
 from ui.figures.common import GRAIN_NAMES, grain_for, has_index
 from ui.figures.quality import tree_notice
-from ui.components import KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows
+from ui.components import (KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows,
+                           number_columns)
 from ui.context import current
 
 ctx = current()
@@ -49,8 +50,6 @@ if level:
         st.info(f"各{level}在该周期内都没有平安指数（无数据），无法排名；下表列出其余指标。")
     table = charts.ranking_table(children)
     picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", key=f"rank_table_{key}",
-                          hide_index=True, column_config={
-                              c: st.column_config.NumberColumn(format="%.1f%%")
-                              for c in ("结案率", "按期结案率", "群众满意率")})
+                          hide_index=True, column_config=number_columns(table))
     drill_from_table(picked, table.index)
     st.caption(ctx.caption())

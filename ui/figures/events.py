@@ -121,7 +121,7 @@ def child_table(children: pd.DataFrame) -> pd.DataFrame:
 
 
 OVERDUE_COLUMNS = {"case_no": "案件编号", "grid": "网格", "category": "事件类别", "source": "来源", "status": "状态",
-                   "reported_at": "上报时间", "deadline_at": "办理期限", "overdue_days": "超期（天）",
+                   "reported_at": "上报时间", "deadline_at": "办理期限", "overdue": "超期",
                    "reporter_name": "上报人", "reporter_phone": "联系电话", "address": "地址",
                    "description": "事件描述"}
 
@@ -130,7 +130,7 @@ def overdue_table(cases: pd.DataFrame) -> pd.DataFrame:
     """The overdue list as shown (longest overdue first, as given). Takes the already masked personal
     columns; the free-text description is present only in an unmasked list, and a table cell shows it
     as plain text."""
-    out = cases.assign(overdue_days=(cases["overdue_hours"] / 24).round(1),
+    out = cases.assign(overdue=[fmt.overdue(h) for h in cases["overdue_hours"]],
                        reported_at=pd.to_datetime(cases["reported_at"]).dt.strftime("%Y-%m-%d %H:%M"),
                        deadline_at=pd.to_datetime(cases["deadline_at"]).dt.strftime("%Y-%m-%d %H:%M"))
     out = out[[c for c in OVERDUE_COLUMNS if c in out]].rename(columns=OVERDUE_COLUMNS)
