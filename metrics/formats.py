@@ -34,7 +34,7 @@ def overdue(hours_over) -> str:
     if missing(hours_over):
         return NO_DATA
     h = max(0.0, float(hours_over))
-    return f"{round(h)} 小时" if h < 48 else f"{math.floor(h / 24)} 天"
+    return f"{round(h)} 小时" if h < 48 else f"{math.floor(h / 24):,} 天"
 
 
 def index(v) -> str:

@@ -23,7 +23,7 @@ SUMMARY_KEYS = ("reported", "filed", "closed", "closure_rate", "on_time_rate", "
 CORE = ["reported", "filed", "closed", "filing_rate", "closure_rate", "on_time_rate", "overdue_open",
         "handled_n", "mean_hours", "median_hours", "p90_hours", "rework_rate", "grid_resolved_rate",
         "satisfaction_rate"]
-TREND = ["reported", "filed", "closed", "closure_rate", "on_time_rate", "satisfaction_rate"]
+TREND = ["reported", "filed", "closed", "pending_n", "closure_rate", "on_time_rate", "satisfaction_rate"]
 # The KPI row of 总览 and 周报 (cards, the weekly narrative's figures and both exports), in order.
 KPI_ROW = ("reported", "filed", "closure_rate", "on_time_rate", "overdue_open", "mean_hours", "median_hours",
            "satisfaction_rate", "safety_index")

@@ -103,7 +103,7 @@ def test_ranking_table_and_its_bars_write_the_index_alike():
 
 
 @pytest.mark.parametrize("hours, text", [(0.6, "1 小时"), (30.2, "30 小时"), (47.4, "47 小时"), (48.0, "2 天"),
-                                         (71.9, "2 天"), (100.0, "4 天"), (1347.0, "56 天"), (None, "无数据")])
+                                         (71.9, "2 天"), (100.0, "4 天"), (1347.0, "56 天"), (25392.0, "1,058 天"), (None, "无数据")])
 def test_overdue_past_two_days_is_whole_days(hours, text):
     assert formats.overdue(hours) == text
 
@@ -148,3 +148,32 @@ def test_the_lowest_circles_label_stays_inside_the_map(build, size, height):
     lowest = max(labels, key=lambda d: -d["lat"])
     bottom = _pixel_y(lowest["lat"], view) + lowest["offset"][1] + maps.LABEL_LINE_HEIGHT * size
     assert bottom <= height / 2  # the label's second line ends inside the panel, not cut at its edge
+
+
+def test_a_young_finished_day_shows_no_closure_rate_while_its_cases_are_not_due():
+    # by hand: 300 filed a day; none still open and not due on the old days, 60 (20%) yesterday,
+    # 15 (exactly 5%) the day before, 200 today (partial anyway)
+    frame = daily().assign(filed=300, pending_n=[0, 0, 0, 0, 15, 60, 200])
+    out = mark_partial(frame, WEEK, T, "day")
+    assert out["closure_pending"].tolist() == [False] * 5 + [True, False]  # today is partial, not "pending"
+    assert out["closure_rate"].iloc[5] is None and out["closure_rate"].iloc[4] == 0.97
+    assert out["on_time_rate"].iloc[5] == 0.92  # its denominator is only the cases already due
+    from ui.figures.common import pending_note
+    assert pending_note(out).startswith("结案率未计 11-15：")
+
+
+def test_without_the_pending_count_nothing_is_held_back():
+    assert not mark_partial(daily().assign(filed=300), WEEK, T, "day")["closure_pending"].any()
+    assert not mark_partial(daily().assign(filed=0, pending_n=0), WEEK, T, "day")["closure_pending"].any()
+
+
+def test_satisfaction_trend_axis_stops_at_the_period_end():
+    from ui.figures import satisfaction
+    trend = mark_partial(pd.DataFrame({"period_start": pd.date_range("2026-11-03", periods=30), "satisfied_n": 95,
+                                       "satisfaction_n": 100, "satisfaction_rate": 0.95, "satisfaction_ci_low": 0.9,
+                                       "satisfaction_ci_high": 0.98}),
+                         Period(date(2026, 11, 3), date(2026, 12, 3)), datetime(2026, 12, 2, 23), "day")
+    fig = satisfaction.trend_figure(trend, "t", "day")
+    low, high = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    assert low == pd.Timestamp("2026-11-02 12:00") and high == pd.Timestamp("2026-12-02 12:00")  # not 12-03
+    assert math.isnan(fig.data[2].y[-1])  # today's rate is not drawn

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from ui.figures import overview as charts
-from ui.figures.common import GRAIN_NAMES, grain_for, has_index
+from ui.figures.common import GRAIN_NAMES, grain_for, has_index, pending_note
 from ui.figures.quality import tree_notice
 from ui.components import (KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows,
                            number_columns)
@@ -35,7 +35,8 @@ if trend.empty:
 else:
     left.plotly_chart(charts.volume_trend(trend, f"事件量趋势（按{GRAIN_NAMES[grain]}）"))
     right.plotly_chart(charts.rate_trend(trend, f"结案、按期与满意率趋势（按{GRAIN_NAMES[grain]}）"))
-    st.caption(ctx.caption())
+    pending = pending_note(trend)
+    st.caption(ctx.caption() + (f" · {pending}" if pending else ""))
 
 children = ctx.children()
 level = children_level(children)

@@ -114,3 +114,15 @@ def mark_running_bucket(fig: go.Figure, trend: pd.DataFrame, rates: bool = True)
     fig.add_annotation(x=start, y=1, xref="x", yref="paper", text=text, showarrow=False, xanchor="right",
                        yanchor="bottom", font=dict(color=PARTIAL_COLOR, size=13))
     return fig
+
+
+def pending_note(trend: pd.DataFrame) -> str | None:
+    """Which finished buckets' 结案率 is left out because many of their cases are not due yet
+    (metrics/buckets.py), in words for the line under the chart; None when there are none."""
+    if "closure_pending" not in trend:
+        return None
+    days = pd.to_datetime(trend.loc[trend["closure_pending"].fillna(False).astype(bool), "period_start"])
+    if days.empty:
+        return None
+    return (f"结案率未计 {'、'.join(f'{d:%m-%d}' for d in days)}：这些日期的案件有较多尚未到办理期限，"
+            "结案率还会随办结上升，暂不与往日比较（按期结案率只计已到期案件，照常显示）")

@@ -46,7 +46,7 @@ MAP_HEIGHT = 620  # pixels: st.pydeck_chart draws 500 unless told, and the view 
 POINT_RADIUS = 12  # pixels: a circle stays readable at any zoom
 POINT_OUTLINE = [255, 255, 255, 230]
 POINT_PAD = 0.004  # degrees (about 400 m) around a circle when fitting the view
-LABEL_SIZE = 14  # pixels
+LABEL_SIZE = 15  # pixels
 LABEL_LINE_HEIGHT = 1.15
 # From a circle's centre to the middle of its two-line label: the label sits under the circle.
 LABEL_BELOW = POINT_RADIUS + 4 + LABEL_LINE_HEIGHT * LABEL_SIZE
@@ -286,7 +286,8 @@ class LabelStyle(NamedTuple):
     outline_width: int = 4
 
 
-PAGE_LABELS = LabelStyle(color=[33, 33, 33, 255], outline=[255, 255, 255, 230])
+# White on the grade fills (dark green, red) with a dark rim, which also reads on the yellow and orange.
+PAGE_LABELS = LabelStyle(color=[255, 255, 255, 255], outline=[33, 33, 33, 255], size=LABEL_SIZE, weight=700, outline_width=3)
 
 
 def _centre(ring: list[list[float]]) -> tuple[float, float]:

@@ -27,7 +27,7 @@ def hour_weekday_matrix(cells: pd.DataFrame) -> pd.DataFrame:
 def hour_weekday_heatmap(cells: pd.DataFrame, title: str) -> go.Figure:
     m = hour_weekday_matrix(cells)
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=list(m.columns), y=list(m.index), colorscale="YlOrRd",
-                               hovertemplate="%{y} %{x}：%{z} 件<extra></extra>", colorbar=dict(title="件")))
+                               hovertemplate="%{y} %{x}：%{z:,} 件<extra></extra>", colorbar=dict(title="件")))
     fig.update_yaxes(autorange="reversed")
     return layout(fig, title, height=330, hovermode="closest")
 
@@ -45,7 +45,7 @@ def area_category_heatmap(rows: pd.DataFrame, title: str) -> go.Figure:
     codes = [[code] * m.shape[1] for code, _ in m.index]
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=plain_all(m.columns), y=[plain(name) for _, name in m.index],
                                customdata=np.array(codes)[..., None], colorscale="Blues", text=m.to_numpy(),
-                               texttemplate="%{text}", hovertemplate="%{y} · %{x}：%{z} 件<extra>点击下钻</extra>"))
+                               texttemplate="%{text:,}", hovertemplate="%{y} · %{x}：%{z:,} 件<extra>点击下钻</extra>"))
     fig.update_yaxes(autorange="reversed")
     return layout(fig, title, height=max(300, 30 * m.shape[0] + 110), hovermode="closest")
 

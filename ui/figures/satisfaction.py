@@ -158,6 +158,9 @@ def trend_figure(trend: pd.DataFrame, title: str, grain: str = "day") -> go.Figu
         fig.update_xaxes(tick0=x.min(), dtick=DAY_MS * GRAIN_DAYS[grain] * max(1, math.ceil(span / 15)))
     else:
         fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
+    if len(x):  # the axis ends half a bucket after the last one, never on a day past the period's end
+        half = pd.Timedelta(days=GRAIN_DAYS.get(grain, 30) / 2)
+        fig.update_xaxes(range=[x.min() - half, x.max() + half])
     return mark_running_bucket(fig, trend)
 
 
