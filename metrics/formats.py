@@ -28,6 +28,15 @@ def hours(v) -> str:
     return f"{v:.1f} 小时" if v < 72 else f"{v / 24:.1f} 天"
 
 
+def overdue(hours_over) -> str:
+    """How long a case is past its deadline: whole hours up to two days ("30 小时"), then whole days
+    ("3 天"; days are counted down: 71 hours are 2 天, never "3.0 天" nor "2.96 天")."""
+    if missing(hours_over):
+        return NO_DATA
+    h = max(0.0, float(hours_over))
+    return f"{round(h)} 小时" if h < 48 else f"{math.floor(h / 24):,} 天"
+
+
 def index(v) -> str:
     return NO_DATA if missing(v) else f"{v:.1f}"
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from data_access.db import Database
 from metrics.breakdowns import breakdown
+from metrics.buckets import mark_partial
 from metrics.period import Period
 from metrics.query import aggregate
 from metrics.scope import AreaTree, Focus, Scope, child_groups, focus_for
@@ -153,11 +154,14 @@ def satisfaction_by_category(db: Database, *, start: date, end: date, asof: date
 def satisfaction_trend(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,
                        area_code: str | None = None, tree: AreaTree | None = None, grain: str = "day") -> pd.DataFrame:
     """Per day / week / month bucket: period_start, counts, rate and interval (buckets without
-    answers are absent)."""
+    answers are absent); the bucket still running at `asof` is `partial`, with counts and no rate
+    (metrics/buckets.py)."""
     tree, focus = focus_for(db, tree, scope, area_code)
-    frame = aggregate(db, focus, Period(start, end), asof, list(NAMES), grain=grain)
+    period = Period(start, end)
+    frame = aggregate(db, focus, period, asof, list(NAMES), grain=grain)
     frame = frame[frame["satisfaction_n"] > 0]
     rows = [{"period_start": t, **_describe(int(x), int(n))}
             for t, x, n in zip(frame["period_start"], frame["satisfied_n"], frame["satisfaction_n"])]
-    return _floats(pd.DataFrame(rows, columns=["period_start", "satisfied_n", "satisfaction_n", "satisfaction_rate",
-                                               "satisfaction_ci_low", "satisfaction_ci_high"]))
+    out = _floats(pd.DataFrame(rows, columns=["period_start", "satisfied_n", "satisfaction_n", "satisfaction_rate",
+                                              "satisfaction_ci_low", "satisfaction_ci_high"]))
+    return _floats(mark_partial(out, period, asof, grain))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from data_access.db import Database
 from metrics.availability import reasons
+from metrics.buckets import mark_partial
 from metrics.parallel import run_all
 from metrics.period import Period, bucket_end
 from metrics.query import aggregate
@@ -24,7 +25,7 @@ SUMMARY_KEYS = ("reported", "filed", "closed", "closure_rate", "on_time_rate", "
 CORE = ["reported", "filed", "closed", "filing_rate", "closure_rate", "on_time_rate", "overdue_open",
         "handled_n", "mean_hours", "median_hours", "p90_hours", "rework_rate", "grid_resolved_rate",
         "satisfaction_rate"]
-TREND = ["reported", "filed", "closed", "closure_rate", "on_time_rate", "satisfaction_rate"]
+TREND = ["reported", "filed", "closed", "pending_n", "closure_rate", "on_time_rate", "satisfaction_rate"]
 # The KPI row of 总览 and 周报 (cards, the weekly narrative's figures and both exports), in order.
 KPI_ROW = ("reported", "filed", "closure_rate", "on_time_rate", "overdue_open", "mean_hours", "median_hours",
            "satisfaction_rate", "safety_index")
@@ -128,9 +129,11 @@ def children_table(db: Database, *, start: date, end: date, asof: datetime, scop
 
 def trend(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
           grain: str = "day", model: SafetyModel | None = None, tree: AreaTree | None = None) -> pd.DataFrame:
-    """Metrics per day / week / month bucket of the period (buckets without events are absent)."""
+    """Metrics per day / week / month bucket of the period (buckets without events are absent); the
+    bucket still running at `asof` is `partial`, with counts and no rates (metrics/buckets.py)."""
     model = model or SafetyModel()
     tree = tree or AreaTree.load(db)
     focus = resolve(tree, scope, area_code)
-    frame = area_metrics(db, focus, Period(start, end), asof, model, grain=grain, names=TREND, tree=tree)
-    return frame.drop(columns=["group_id"])
+    period = Period(start, end)
+    frame = area_metrics(db, focus, period, asof, model, grain=grain, names=TREND, tree=tree)
+    return mark_partial(frame.drop(columns=["group_id"]), period, asof, grain)

@@ -92,7 +92,7 @@ def test_overdue_table_with_no_hours():
                           "reported_at": [datetime(2026, 3, 2, 9)], "deadline_at": [None],
                           "overdue_hours": pd.Series([None], dtype=object)})
     out = events.overdue_table(cases)
-    assert out["超期（天）"].isna().all() and list(out["事件类别"]) == ["未知类别"]
+    assert list(out["超期"]) == ["无数据"] and list(out["事件类别"]) == ["未知类别"]
 
 
 def test_index_trend_and_contributions_without_any_index():

@@ -117,11 +117,11 @@ def test_overdue_table_shows_the_columns_it_is_given():
         "deadline_at": [pd.Timestamp("2026-01-16 09:00")], "closed_at": [pd.NaT], "overdue_hours": [1347.0],
         "reporter_name": ["周*明"], "reporter_phone": ["139****0031"], "address": ["测试路31****"]})
     table = charts.overdue_table(cases)  # a masked list comes without the description
-    assert list(table.columns) == ["案件编号", "网格", "事件类别", "来源", "状态", "上报时间", "办理期限", "超期（天）",
+    assert list(table.columns) == ["案件编号", "网格", "事件类别", "来源", "状态", "上报时间", "办理期限", "超期",
                                    "上报人", "联系电话", "地址"]
     unmasked = charts.overdue_table(cases.assign(description=["测试事件31"]))
     assert unmasked["事件描述"].tolist() == ["测试事件31"]
     row = table.iloc[0]
     assert row["上报时间"] == "2026-01-15 09:00" and row["办理期限"] == "2026-01-16 09:00"
-    assert row["超期（天）"] == pytest.approx(56.1) and row["事件类别"] == "未知类别"
+    assert row["超期"] == "56 天" and row["事件类别"] == "未知类别"  # 1347 h = 56.1 days: whole days past two
     assert row["上报人"] == "周*明" and "测试事件31" not in table.to_string()

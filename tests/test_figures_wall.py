@@ -170,8 +170,8 @@ def test_legend_uses_the_configured_grades_with_safe_colours():
     svg = wall.legend_svg(maps.grade_legend(grades))
     assert "平安 ≥ 90" in texts(svg) and "<b>预警</b> 0–90" in texts(svg)
     fills = {r.get("fill") for r in parse(svg).iter("{http://www.w3.org/2000/svg}rect")}
-    # a colour that is not #rgb/#rrggbb becomes the no-data grey; 样本不足 has its own
-    assert fills == {"#2e7d32", maps.NO_DATA_COLOR, maps.INSUFFICIENT_COLOR}
+    # a colour that is not #rgb/#rrggbb becomes the no-data grey (#9e9e9e); 样本不足 has its own (#cfd8dc)
+    assert fills == {"rgba(46,125,50,1)", "rgba(158,158,158,1)", "rgba(207,216,220,1)"}
     assert "display: none" not in svg
 
 
@@ -237,7 +237,7 @@ def test_case_table_keeps_only_time_category_grid_status(kind, first):
 def test_overdue_days_and_row_limit():
     many = pd.concat([CASES] * 6, ignore_index=True).assign(overdue_hours=[100.0] * 12)
     table = wall.case_table(many, "overdue", T)
-    assert len(table) == wall.CASE_ROWS and set(table["超期"]) == {"4.2 天"}
+    assert len(table) == wall.CASE_ROWS and set(table["超期"]) == {"4 天"}  # 100 h: whole days past two days
 
 
 def test_case_markdown_escapes_every_cell():

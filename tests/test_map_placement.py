@@ -85,7 +85,7 @@ def test_coordinates_outside_the_city_box_are_not_drawn_and_say_so(points_only):
 def test_areas_without_outlines_are_circles_in_their_grade_colour(points_only):
     deck = maps.safety_map(points_only, None, MapSettings())
     found = layers(deck)
-    assert list(found) == [maps.POINT_LAYER, maps.POINT_LABEL_LAYER]  # no empty polygon layer
+    assert list(found) == [maps.POINT_LAYER, maps.LABEL_LAYER]  # no empty polygon layer
     circles = found[maps.POINT_LAYER]
     assert circles["@@type"] == "ScatterplotLayer" and circles["pickable"] and circles["radiusUnits"] == "pixels"
     data = {d["code"]: d for d in circles["data"]}
@@ -100,12 +100,14 @@ def test_areas_without_outlines_are_circles_in_their_grade_colour(points_only):
     assert strict_json(deck)["layers"][0]["getFillColor"] == "@@=fill_color"
 
 
-def test_each_circle_is_labelled_with_its_name_as_text(points_only):
-    names = layers(maps.safety_map(points_only, None, MapSettings()))[maps.POINT_LABEL_LAYER]
-    assert names["@@type"] == "TextLayer" and names["getText"] == "@@=name" and not names.get("pickable")
-    assert [d["name"] for d in names["data"]] == ["凤凰街道", "新华街道", "西城街道"]
+def test_each_circle_is_labelled_with_its_name_and_index_as_text(points_only):
+    names = layers(maps.safety_map(points_only, None, MapSettings()))[maps.LABEL_LAYER]
+    assert names["@@type"] == "TextLayer" and names["getText"] == "@@=text" and not names.get("pickable")
+    assert [d["text"].split("\n")[0] for d in names["data"]] == ["凤凰街道", "新华街道", "西城街道"]
+    assert names["data"][0]["text"] == "凤凰街道\n93.1" and names["data"][2]["text"].endswith("\n无数据")
+    assert {d["offset"][1] for d in names["data"]} == {maps.LABEL_BELOW}  # under the circle
     # constants, not JavaScript expressions; the font atlas lists the names' characters
-    assert names["sizeUnits"] == "pixels" and names["getAlignmentBaseline"] == "top"
+    assert names["sizeUnits"] == "pixels" and names["getAlignmentBaseline"] == "center"
     assert set("凤凰新华西城街道") <= set(names["characterSet"]) and not names["fontFamily"].startswith("@@=")
 
 
@@ -126,7 +128,7 @@ def test_view_is_fitted_to_the_circles(points_only):
 def test_mixed_areas_draw_what_they_can_and_count_the_rest(mixed):
     deck = maps.safety_map(mixed, None, MapSettings())
     found = layers(deck)
-    assert list(found) == [maps.AREA_LAYER, maps.POINT_LAYER, maps.POINT_LABEL_LAYER]
+    assert list(found) == [maps.AREA_LAYER, maps.POINT_LAYER, maps.LABEL_LAYER]
     assert [d["code"] for d in found[maps.AREA_LAYER]["data"]] == ["G1"]
     assert [d["code"] for d in found[maps.POINT_LAYER]["data"]] == ["G2"]
     note = maps.placement_note(maps.placement(mixed))
@@ -136,7 +138,8 @@ def test_mixed_areas_draw_what_they_can_and_count_the_rest(mixed):
 
 def test_polygons_only_keep_the_old_layers_and_no_note(mixed):
     only = mixed.iloc[:1]
-    assert [layer.id for layer in maps.safety_map(only, None, MapSettings()).layers] == [maps.AREA_LAYER]
+    assert [layer.id for layer in maps.safety_map(only, None, MapSettings()).layers] == [maps.AREA_LAYER,
+                                                                                      maps.LABEL_LAYER]
     assert maps.placement_note(maps.placement(only)) is None
 
 
@@ -171,9 +174,10 @@ def test_a_click_on_a_polygon_or_a_circle_names_the_area():
 def test_wall_writes_name_and_index_under_each_circle(mixed):
     deck = wall.wall_map(mixed, MapSettings())
     found = layers(deck)
-    assert maps.POINT_LABEL_LAYER not in found  # the wall writes its own labels (name and index)
-    labels = found[wall.LABEL_LAYER]
+    labels = found[maps.LABEL_LAYER]  # the page's labels, in the wall's big white letters
+    below = maps.POINT_RADIUS + 4 + maps.LABEL_LINE_HEIGHT * wall.WALL_LABELS.size
     assert [(d["text"], d["offset"]) for d in labels["data"]] == [("第一网格\n93.1", [0, 0]),
-                                                                   ("第二网格\n75.0", [0, wall.LABEL_BELOW])]
+                                                                   ("第二网格\n75.0", [0, below])]
+    assert labels["getSize"] == wall.WALL_LABELS.size and labels["getColor"] == [255, 255, 255, 255]
     assert labels["getPixelOffset"] == "@@=offset"
     assert [d["code"] for d in found[maps.POINT_LAYER]["data"]] == ["G2"]

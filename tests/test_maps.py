@@ -134,8 +134,8 @@ def test_all_areas_skipped_gives_empty_frame_and_configured_view():
 
 def test_deck_layers_areas_and_density(areas, density):
     deck = maps.safety_map(areas, density, MapSettings())
-    assert layer_ids(deck) == ["areas", "density"]
-    polygons, heat = deck.layers
+    assert layer_ids(deck) == ["areas", "density", "area_labels"]  # the names and indices on top
+    polygons, heat, _labels = deck.layers
     assert polygons.type == "PolygonLayer" and polygons.pickable and polygons.auto_highlight
     assert heat.type == "HeatmapLayer"
     spec = strict_json(deck)["layers"]
@@ -150,7 +150,7 @@ def test_deck_layers_areas_and_density(areas, density):
 def test_no_density_layer_when_hidden_or_empty(areas, density, show, dens):
     data = {"density": density, None: None, "empty": density.iloc[0:0], "zeros": density.assign(events=0)}[dens]
     deck = maps.safety_map(areas, data, MapSettings(), show_density=show)
-    assert layer_ids(deck) == ["areas"]
+    assert layer_ids(deck) == ["areas", "area_labels"]
 
 
 def test_no_basemap_and_nothing_from_the_internet(areas, density):
@@ -172,7 +172,7 @@ def test_tiles_only_with_a_tile_url(areas):
     assert style.startswith("data:application/json")
     doc = json.loads(unquote(style.split(",", 1)[1]))
     assert doc["sources"]["intranet"]["tiles"] == [url] and doc["layers"][0]["type"] == "raster"
-    assert layer_ids(with_tiles) == ["areas"]  # the tiles are the basemap, underneath every deck layer
+    assert layer_ids(with_tiles) == ["areas", "area_labels"]  # the tiles are the basemap, underneath every deck layer
     without = maps.safety_map(areas, None, MapSettings(tile_url=""))
     assert strict_json(without)["mapStyle"] == maps.NO_BASEMAP and "tiles.intra" not in without.to_json()
 
@@ -263,5 +263,5 @@ def test_streamlit_accepts_the_deck_as_a_selectable_chart():
     chart = at.get("deck_gl_json_chart")[0].proto
     spec = json.loads(chart.json)
     assert spec["mapStyle"] == "__MAP_STYLE__" and json.loads(chart.tooltip)["text"] == "{label}"
-    assert [layer["id"] for layer in spec["layers"]] == ["areas", "density"]
+    assert [layer["id"] for layer in spec["layers"]] == ["areas", "density", "area_labels"]
     assert not math.isnan(spec["initialViewState"]["zoom"])

@@ -429,7 +429,9 @@ def test_trend_by_day_city(api, fixture_db):
         date(2026, 3, 5): (4, 3, 2, 2 / 3, 1 / 2),  # E7 open due, E13 no deadline, E14, E24 rejected
         date(2026, 3, 6): (3, 3, 2, 2 / 3, 0 / 2),  # E8 late, E16 no deadline, E22 open due
         date(2026, 3, 7): (1, 1, 0, 0 / 1, 0 / 1),  # E9 closed after T
-        date(2026, 3, 8): (3, 3, 1, 1 / 3, 1 / 1),  # E15 not due, E18 (23:30), E23 no deadline
+        # E15 not due, E18 (23:30), E23 no deadline: E15 is 1 of 3 filed still open and not yet due at T,
+        # so the day's 结案率 is not comparable yet and is left out (metrics/buckets.py)
+        date(2026, 3, 8): (3, 3, 1, None, 1 / 1),
     }
     assert sorted(rows) == sorted(expected)
     for day, (rep, fil, clo, cr, ot) in expected.items():

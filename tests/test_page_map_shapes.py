@@ -63,7 +63,7 @@ def test_streets_without_outlines_are_circles_at_their_coordinates(open_page, lo
     assert [(c["code"], *c["position"]) for c in circles] == expected
     # tests/test_metrics.py: S1 47.75 and S2 64.87, both 预警
     assert all(c["fill_color"][:3] == rgb(COLOR["预警"]) for c in circles)
-    assert [c["name"] for c in found[maps.POINT_LABEL_LAYER]["data"]] == ["东街道", "西街道"]
+    assert [c["text"].split("\n")[0] for c in found[maps.LABEL_LAYER]["data"]] == ["东街道", "西街道"]
     assert not at.info  # every street is on the map
     assert any("没有边界的区域画作其坐标处的圆点" in c.value for c in at.caption)
 
@@ -73,7 +73,7 @@ def test_grids_whose_outlines_are_removed_become_circles(open_page, fixture_copy
     expected = sql(url, f"SELECT code, lon, lat {children_of('C2')} AND lon IS NOT NULL ORDER BY code")
     at = open_page(SAFETY, url=url, area="C2")
     found = deck_layers(at)
-    assert list(found) == [maps.POINT_LAYER, maps.POINT_LABEL_LAYER]
+    assert list(found) == [maps.POINT_LAYER, maps.LABEL_LAYER]
     assert [(c["code"], *c["position"]) for c in found[maps.POINT_LAYER]["data"]] == expected
     labels = {c["code"]: c["label"] for c in found[maps.POINT_LAYER]["data"]}
     assert labels["G4"].startswith("第四网格 93.3 平安")  # G4 93.2773 (tests/test_page_wall.py)
@@ -145,7 +145,7 @@ def test_wall_draws_a_street_without_outline_as_a_circle(open_page, load_databas
     at = open_page(user="wall")  # the wall account sees S2, whose only child W2 has coordinates only
     found = deck_layers(at)
     assert [(d["code"], d["name"]) for d in found[maps.POINT_LAYER]["data"]] == expected
-    assert [d["text"].split("\n")[0] for d in found["labels"]["data"]] == [name for _, name in expected]
+    assert [d["text"].split("\n")[0] for d in found[maps.LABEL_LAYER]["data"]] == [name for _, name in expected]
 
 
 def test_wall_without_outlines_or_coordinates_says_so(open_page, fixture_copy):

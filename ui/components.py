@@ -14,9 +14,15 @@ from metrics.period import Period, preset
 from metrics.scope import LEVEL_NAMES
 from metrics.stable_index import INSUFFICIENT
 from metrics.summary import KPI_ROW
-from ui import format as fmt
+from ui import format as fmt, glossary
 from ui.context import AppContext
 from ui.state import PRESETS, View, drill, write_view
+
+
+def number_columns(frame) -> dict:
+    """st.dataframe's column_config for every number column of `frame` that ui.format knows by name,
+    so a table writes its numbers as the cards and charts do (1,234 · 93.0 · 91.2%)."""
+    return {c: st.column_config.NumberColumn(format=f) for c in frame.columns if (f := fmt.column_format(c))}
 
 
 def period_picker(view: View) -> View:
@@ -87,12 +93,15 @@ def kpi_card(kpi: Kpi, data: dict, container) -> None:
         value = f"{value} {data['safety_grade']}"
     box = container.container(border=True)
     flat = fmt.unchanged(mom)  # +0.0pp: no green arrow for a change that rounds away
+    help_text = kpi.help + ("\n\n" + glossary.explain("pp") if kpi.change == "pp" else "")
+    if kpi.key == "satisfaction_rate":
+        help_text += "\n\n" + glossary.explain("95% 置信区间")
     box.metric(kpi.label, value, delta=mom, delta_color="off" if flat else fmt.DELTA_COLOR[kpi.better],
-               delta_arrow="off" if flat else "auto", delta_description="环比" if mom else None, help=kpi.help)
+               delta_arrow="off" if flat else "auto", delta_description="环比" if mom else None, help=help_text)
     why = data.get("why", {}).get(kpi.key) if fmt.missing(cur) else None
     extra = f"{fmt.NO_DATA}：{why}" if why else f"同比 {yoy or fmt.NO_DATA}" + ("" if mom else f" · 环比 {fmt.NO_DATA}")
     if kpi.key == "satisfaction_rate" and data.get("satisfaction_n"):
-        extra += (f" · n={data['satisfaction_n']:,}，95%区间 {fmt.pct(data['satisfaction_ci_low'])}"
+        extra += (f" · n={fmt.count(data['satisfaction_n'])}，95%区间 {fmt.pct(data['satisfaction_ci_low'])}"
                   f"–{fmt.pct(data['satisfaction_ci_high'])}")
     box.caption(extra)
 

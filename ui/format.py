@@ -6,7 +6,40 @@ import re
 import pandas as pd
 
 from metrics import stats
-from metrics.formats import NO_DATA, count, hours, index, missing, pct  # noqa: F401 — the pages' formats
+from metrics.formats import NO_DATA, count, hours, index, missing, overdue, pct  # noqa: F401 — the pages' formats
+
+
+# Table columns (st.dataframe's printf formats, sprintf-js) written as metrics.formats writes the same
+# numbers on cards, bars and labels: counts with thousands separators, rates (in percent) and the
+# index to one decimal, changes in pp signed. Tables name their columns in Chinese, and the same name
+# means the same thing on every page, so the format follows the name.
+TABLE_FORMATS = {"count": "%,d", "rate": "%.1f%%", "index": "%.1f", "pp": "%+.1f", "hours": "%.1f", "score": "%.2f"}
+COLUMN_KINDS = {
+    **dict.fromkeys(("上报数", "立案数", "结案数", "超期未结", "有效评价数", "不满意数", "走访户次", "巡查天数",
+                     "户数/网格员", "排名", "名次", "岗位内排名", "街道内排名", "应结案件"), "count"),
+    **dict.fromkeys(("结案率", "按期结案率", "网格内化解率", "群众满意率", "满意率", "上期满意率", "有效上报率",
+                     "按时核实率", "网格按期结案率", "网格满意率", "本周按期结案率", "上周按期结案率"), "rate"),
+    **dict.fromkeys(("平安指数", "上周平安指数", "本周平安指数", "指数变化"), "index"),
+    **dict.fromkeys(("环比(pp)", "同比(pp)", "变化(pp)"), "pp"),
+    "办结时长中位数（小时）": "hours", "综合得分": "score",
+}
+
+
+def column_format(name: str) -> str | None:
+    """The printf format of a table column by its (Chinese) name; None for text and unknown columns."""
+    kind = COLUMN_KINDS.get(name)
+    return None if kind is None else TABLE_FORMATS[kind]
+
+
+def table_text(name: str, v) -> str:
+    """A cell as the table shows it (the printf format applied the way sprintf-js applies it), for
+    tests and exports that must read the same as the page."""
+    fmt_ = column_format(name)
+    if fmt_ is None or missing(v):
+        return "" if missing(v) else str(v)
+    if fmt_ == "%,d":
+        return f"{int(round(float(v))):,}"
+    return fmt_ % float(v)
 
 
 DELTA_COLOR = {"up": "normal", "down": "inverse", "none": "off"}  # st.metric's delta_color per good direction

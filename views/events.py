@@ -4,13 +4,13 @@ import streamlit as st
 
 from metrics import breakdowns, cases, events_extra
 from ui import format as fmt
-from ui.components import breadcrumb, caption, children_level, drill_from_chart, drill_from_table, kpi, kpi_rows
+from ui.components import (breadcrumb, caption, children_level, drill_from_chart, drill_from_table, kpi, kpi_rows,
+                           number_columns)
 from ui.context import current
 from ui.figures import events as charts
 
 CARDS = [kpi(name) for name in ("reported", "filed", "closure_rate", "on_time_rate", "overdue_open", "median_hours",
                                  "p90_hours", "grid_resolved_rate")]
-PCT = {c: st.column_config.NumberColumn(format="%.1f%%") for c in ("结案率", "按期结案率", "网格内化解率")}
 
 ctx = current()
 key = ctx.view.area_code or "top"
@@ -49,7 +49,7 @@ if level:
     with right:
         table = charts.child_table(children)
         picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", hide_index=True,
-                              key=f"events_child_table_{key}", column_config=PCT)
+                              key=f"events_child_table_{key}", column_config=number_columns(table))
         drill_from_table(picked, table.index)
         caption(ctx, "超期未结按统计时点计，不论立案日期")
 
@@ -85,4 +85,4 @@ if overdue.empty:
 else:
     st.dataframe(charts.overdue_table(overdue), hide_index=True)
 shown = f"，显示超期最久的 {len(overdue)} 件" if len(overdue) < (data["overdue_open"] or 0) else ""
-caption(ctx, f"共 {data['overdue_open'] or 0} 件{shown}；超期按统计时点计、不论立案日期；{ctx.privacy_note()}")
+caption(ctx, f"共 {fmt.count(data['overdue_open'] or 0)} 件{shown}；超期按统计时点计、不论立案日期；{ctx.privacy_note()}")

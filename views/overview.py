@@ -2,9 +2,10 @@
 import streamlit as st
 
 from ui.figures import overview as charts
-from ui.figures.common import GRAIN_NAMES, grain_for, has_index
+from ui.figures.common import GRAIN_NAMES, grain_for, has_index, pending_note
 from ui.figures.quality import tree_notice
-from ui.components import KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows
+from ui.components import (KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows,
+                           number_columns)
 from ui.context import current
 
 ctx = current()
@@ -34,7 +35,8 @@ if trend.empty:
 else:
     left.plotly_chart(charts.volume_trend(trend, f"事件量趋势（按{GRAIN_NAMES[grain]}）"))
     right.plotly_chart(charts.rate_trend(trend, f"结案、按期与满意率趋势（按{GRAIN_NAMES[grain]}）"))
-    st.caption(ctx.caption())
+    pending = pending_note(trend)
+    st.caption(ctx.caption() + (f" · {pending}" if pending else ""))
 
 children = ctx.children()
 level = children_level(children)
@@ -49,8 +51,6 @@ if level:
         st.info(f"各{level}在该周期内都没有平安指数（无数据），无法排名；下表列出其余指标。")
     table = charts.ranking_table(children)
     picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", key=f"rank_table_{key}",
-                          hide_index=True, column_config={
-                              c: st.column_config.NumberColumn(format="%.1f%%")
-                              for c in ("结案率", "按期结案率", "群众满意率")})
+                          hide_index=True, column_config=number_columns(table))
     drill_from_table(picked, table.index)
     st.caption(ctx.caption())

@@ -42,7 +42,8 @@ with left:
         chosen = maps.picked_area(picked.selection.objects) if picked else {}
         if chosen.get("code") and chosen["code"] != ctx.view.area_code and not children.empty:
             drill(chosen["code"])
-        st.plotly_chart(safety.legend_strip(maps.grade_legend(ctx.settings.safety.grades)),
+        st.plotly_chart(safety.legend_strip(maps.grade_legend(ctx.settings.safety.grades),
+                                            maps.fill_alpha(ctx.settings.map)),
                         config={"staticPlot": True})
         if placed.unplaced:
             st.info(maps.placement_note(placed))

@@ -3,17 +3,18 @@ trend, each child and each event category with intervals, and the worst grids; c
 import streamlit as st
 
 from metrics import satisfaction as sat
-from ui.components import breadcrumb, caption, children_level, drill_from_chart, drill_from_table, page_needs
+from ui.components import (breadcrumb, caption, children_level, drill_from_chart, drill_from_table, number_columns,
+                           page_needs)
+from ui import glossary
 from ui.context import current
 from ui.figures import satisfaction as charts
 from ui.figures.common import GRAIN_NAMES, grain_for
 
 ctx = current()
 key = ctx.view.area_code or "top"
-formats = {c: st.column_config.NumberColumn(format=f) for c, f in charts.TABLE_COLUMNS.items()}
 breadcrumb(ctx)
 st.title(f"群众满意度 · {ctx.area_name}")
-caption(ctx, "满意率 =（满意 + 基本满意）/ 有效评价数；显著性为两比例 z 检验 p < 0.05")
+caption(ctx, "满意率 =（满意 + 基本满意）/ 有效评价数")
 page_needs(ctx, "群众满意度")
 
 data = ctx.metric(sat.satisfaction_summary)
@@ -25,6 +26,7 @@ for card, col in zip(charts.headline_cards(data), st.columns(4)):
     if card.badge:
         box.badge(card.badge, color=card.color)
     box.caption(card.note)
+st.caption(glossary.reading_note())
 
 grain = grain_for(ctx.view.period.days)
 trend = ctx.metric(sat.satisfaction_trend, grain=grain)
@@ -49,9 +51,9 @@ if level:
         caption(ctx, "无有效评价、未绘出：" + "、".join(missing) if missing else "")
     table = charts.children_table(children)
     picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", key=f"sat_table_{key}",
-                          hide_index=True, column_config=formats)
+                          hide_index=True, column_config=number_columns(table))
     drill_from_table(picked, table.index)
-    caption(ctx, "环比对比上一个等长周期，同比对比去年同期；pp 为百分点")
+    caption(ctx, "环比对比上一个等长周期，同比对比去年同期；pp 为百分点（两个百分比之差）")
 
 left, right = st.columns(2)
 with left:
@@ -72,6 +74,6 @@ with right:
             st.info(f"没有网格在该周期内达到 {sat.MIN_N} 条有效评价，暂不排名。")
         else:
             picked = st.dataframe(worst, on_select="rerun", hide_index=True, selection_mode="single-row",
-                                  key=f"sat_worst_{key}", column_config=formats)
+                                  key=f"sat_worst_{key}", column_config=number_columns(worst))
             drill_from_table(picked, worst.index)
         caption(ctx, f"{int((~grids['ranked']).sum())} 个网格评价不足 {sat.MIN_N} 条，未参与排名")

@@ -96,7 +96,8 @@ def live() -> None:
             else:
                 st.pydeck_chart(fig.wall_map(areas, settings.map), width=fig.MAP_WIDTH,
                                 height=fig.MAP_HEIGHT, key="wall_map")
-                st.image(fig.legend_svg(maps.grade_legend(settings.safety.grades)), width=fig.CENTRE_WIDTH)
+                st.image(fig.legend_svg(maps.grade_legend(settings.safety.grades),
+                                                    alpha=maps.fill_alpha(settings.map)), width=fig.CENTRE_WIDTH)
         else:
             st.image(fig.hourly_svg(hours), width=fig.CENTRE_WIDTH)
             st.image(fig.trend_svg(trend, title=f"每日上报与结案 · {fig.period_name(period.view)}"),

@@ -9,16 +9,12 @@ from reports import file_name, tables, to_docx, to_xlsx, weekly_charts
 from reports.charts import FontMissing, cjk_family
 from ui import format as fmt
 from ui.access import log_export
-from ui.components import KPIS, breadcrumb, kpi_rows
+from ui.components import KPIS, breadcrumb, kpi_rows, number_columns
 from ui.context import current
 from ui.figures.weekly import for_display, index_vs_last_week
 from ui.state import week_from_url, week_to_url
 
 WEEKS_BACK = 104  # weeks offered in the picker, besides one named by the URL
-NUMBER = {"平安指数": st.column_config.NumberColumn(format="%.1f"),
-          "上周平安指数": st.column_config.NumberColumn(format="%.1f"),
-          "本周平安指数": st.column_config.NumberColumn(format="%.1f"),
-          "按期结案率": st.column_config.NumberColumn(format="%.1f%%")}
 
 
 COLUMNS = {  # the list columns shown per ranking (the workbook has them all)
@@ -74,7 +70,7 @@ for level, rows, lists_sheet in (("街道", review.streets, "街道红黑榜"), 
             box.info("本周没有可排名的" + level + (f"（应结案件不少于 {weekly.MIN_DUE} 件才参与按期结案率排名）"
                                                  if metric == "on_time_rate" else "（平安指数均无数据）"))
         else:
-            box.dataframe(shown, hide_index=True, column_config=NUMBER, key=f"weekly_{level}_{key}")
+            box.dataframe(shown, hide_index=True, column_config=number_columns(shown), key=f"weekly_{level}_{key}")
     st.caption(f"{scope_line} · “变化最大的指标”为平安指数各项指标中得分较上周变化最大者（分）；"
                f"应结案件少于 {weekly.MIN_DUE} 件的{level}不参与按期结案率排名；完整各列见 Excel 周报")
 
@@ -92,7 +88,8 @@ else:
     levels = "、".join(f"{LEVEL_NAMES.get(lv, lv)} {n} 个" for lv, n in
                       ((lv, sum(r.level == lv for r in review.grade_drops)) for lv in ("street", "grid")) if n)
     st.markdown(f"共 {len(drops)} 个（{levels}），按指数降幅排列：")
-    st.dataframe(for_display(drops), hide_index=True, column_config=NUMBER, key="weekly_drops")
+    drops_shown = for_display(drops)
+    st.dataframe(drops_shown, hide_index=True, column_config=number_columns(drops_shown), key="weekly_drops")
 st.caption(scope_line)
 
 st.subheader("导出")

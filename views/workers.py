@@ -6,7 +6,7 @@ from metrics.labels import EMPLOYMENT_NAMES, NOT_RECORDED, ROLE_NAMES, name_of
 from metrics.worker_detail import worker_activity
 from metrics.workers import worker_table, working_days
 from ui import format as fmt
-from ui.components import breadcrumb, caption, page_needs
+from ui.components import breadcrumb, caption, number_columns, page_needs
 from ui.context import current
 from ui.state import worker_to_url
 from ui.figures import workers as charts
@@ -53,13 +53,11 @@ ctx.reveal("网格员绩效")  # the audit line before any name is drawn
 view = charts.table_view(shown, ctx.tree.frame["name"], reveal=ctx.unmasked)
 if view.empty:
     st.info("没有符合所选岗位和用工性质的人员。")
-number = st.column_config.NumberColumn
 picked_key = f"workers_{ctx.view.area_code}_{ctx.view.period}_{ctx.view.asof}_{roles}_{kinds}"
 linked = charts.row_of(view.index, st.query_params.get("worker"))  # ?worker= ticks its row on first render
 picked = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide_index=True, placeholder="—",
                       key=picked_key, selection_default=None if linked is None else {"selection": {"rows": [linked]}},
-                      column_config={"综合得分": number(format="%.2f"), "户数/网格员": number(format="%d"),
-                                     **{c: number(format="%.1f%%") for c in charts.RATE_COLUMNS}})
+                      column_config=number_columns(view))
 caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/网格员仅对在岗网格员计算；"
              f"— 表示无数据或不适用；{ctx.privacy_note()}")
 

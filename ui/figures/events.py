@@ -47,8 +47,8 @@ def bin_position(hours: float, lows: list) -> float:
 
 def handling_histogram(hist: pd.DataFrame, median: float | None, p90: float | None, title: str) -> go.Figure:
     """Closed cases per handling-time bin, with the median and P90 marked where they fall."""
-    fig = go.Figure(go.Bar(x=hist["bin"], y=hist["count"], text=hist["count"], textposition="outside",
-                           marker_color="#64b5f6", hovertemplate="%{x}：%{y} 件<extra></extra>"))
+    fig = go.Figure(go.Bar(x=hist["bin"], y=hist["count"], text=[fmt.count(v) for v in hist["count"]],
+                           textposition="outside", marker_color="#64b5f6", hovertemplate="%{x}：%{y:,} 件<extra></extra>"))
     lows = list(hist["low"])
     for value, name, color in ((median, "中位数", "#2e7d32"), (p90, "P90", "#c62828")):
         if value is not None and not math.isnan(value):
@@ -70,8 +70,8 @@ def rate_bars(data: pd.DataFrame, title: str, label: str = "name", code: str = "
         fig.add_bar(y=plain_all(data[label]), x=(data[col] * 100).fillna(0), name=name, orientation="h", marker_color=color,
                     text=[_pct(v) for v in data[col]], textposition="outside", constraintext="none",
                     textfont=dict(size=13), cliponaxis=False, customdata=custom,
-                    hovertemplate=f"%{{y}} {name}：%{{text}}<br>上报 %{{customdata[1]}} · 立案 %{{customdata[2]}}"
-                                  " · 结案 %{customdata[3]}<extra></extra>")
+                    hovertemplate=f"%{{y}} {name}：%{{text}}<br>上报 %{{customdata[1]:,}} · 立案 %{{customdata[2]:,}}"
+                                  " · 结案 %{customdata[3]:,}<extra></extra>")
     fig.update_xaxes(range=[0, 115], ticksuffix="%", title="比例")
     fig = _layout(fig, title, height=max(320, 44 * len(data) + 120), hovermode="closest")
     return fig.update_layout(barmode="group", bargap=0.25, legend=dict(
@@ -83,8 +83,8 @@ def sources(data: pd.DataFrame, title: str) -> go.Figure:
     data = data.sort_values("reported", ascending=True)
     total = data["reported"].sum()
     fig = go.Figure(go.Bar(y=plain_all(data["label"]), x=data["reported"], orientation="h", marker_color="#5c6bc0",
-                           text=[f"{n:,}（{n / total:.1%}）" if total else str(n) for n in data["reported"]],
-                           textposition="outside", hovertemplate="%{y}：%{x} 件<extra></extra>"))
+                           text=[f"{n:,}（{n / total:.1%}）" if total else fmt.count(n) for n in data["reported"]],
+                           textposition="outside", hovertemplate="%{y}：%{x:,} 件<extra></extra>"))
     fig.update_xaxes(title="上报数", **_counts_axis(data["reported"].max()))
     return _layout(fig, title, height=max(300, 44 * len(data) + 110), hovermode="closest")
 
@@ -95,7 +95,7 @@ def resolution_levels(levels: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Bar(y=plain_all(data["label"]), x=data["closed"], orientation="h",
                            marker_color=[LEVEL_COLORS.get(x, "#bdbdbd") for x in data["label"]],
                            text=[f"{n:,}（{_pct(sh)}）" for n, sh in zip(data["closed"], data["share"])],
-                           textposition="outside", hovertemplate="%{y}层级化解：%{x} 件<extra></extra>"))
+                           textposition="outside", hovertemplate="%{y}层级化解：%{x:,} 件<extra></extra>"))
     fig.update_xaxes(title="结案事件数", **_counts_axis(data["closed"].max()))
     return _layout(fig, title, height=max(260, 44 * len(data) + 110), hovermode="closest")
 
@@ -121,7 +121,7 @@ def child_table(children: pd.DataFrame) -> pd.DataFrame:
 
 
 OVERDUE_COLUMNS = {"case_no": "案件编号", "grid": "网格", "category": "事件类别", "source": "来源", "status": "状态",
-                   "reported_at": "上报时间", "deadline_at": "办理期限", "overdue_days": "超期（天）",
+                   "reported_at": "上报时间", "deadline_at": "办理期限", "overdue": "超期",
                    "reporter_name": "上报人", "reporter_phone": "联系电话", "address": "地址",
                    "description": "事件描述"}
 
@@ -130,7 +130,7 @@ def overdue_table(cases: pd.DataFrame) -> pd.DataFrame:
     """The overdue list as shown (longest overdue first, as given). Takes the already masked personal
     columns; the free-text description is present only in an unmasked list, and a table cell shows it
     as plain text."""
-    out = cases.assign(overdue_days=(cases["overdue_hours"] / 24).round(1),
+    out = cases.assign(overdue=[fmt.overdue(h) for h in cases["overdue_hours"]],
                        reported_at=pd.to_datetime(cases["reported_at"]).dt.strftime("%Y-%m-%d %H:%M"),
                        deadline_at=pd.to_datetime(cases["deadline_at"]).dt.strftime("%Y-%m-%d %H:%M"))
     out = out[[c for c in OVERDUE_COLUMNS if c in out]].rename(columns=OVERDUE_COLUMNS)

@@ -32,9 +32,12 @@ from ui.figures.geometry import MISSING, OUTSIDE, Placed, is_missing, place
 
 AREA_LAYER = "areas"
 POINT_LAYER = "area_points"
-POINT_LABEL_LAYER = "area_names"
+LABEL_LAYER = "area_labels"
 DENSITY_LAYER = "density"
-FILL_ALPHA = 170
+# Fills are the legend's swatch colours exactly: opaque over the blank (no-basemap) map. Over intranet
+# tiles they let the streets show through, and the legend's swatches get the same opacity.
+FILL_ALPHA = 255
+TILE_FILL_ALPHA = 170
 OUTLINE = [255, 255, 255, 220]
 HIGHLIGHT = [255, 255, 255, 90]
 NO_DATA_LABEL = "无数据"
@@ -44,7 +47,10 @@ MAP_HEIGHT = 620  # pixels: st.pydeck_chart draws 500 unless told, and the view 
 POINT_RADIUS = 12  # pixels: a circle stays readable at any zoom
 POINT_OUTLINE = [255, 255, 255, 230]
 POINT_PAD = 0.004  # degrees (about 400 m) around a circle when fitting the view
-LABEL_COLOR = [33, 33, 33, 255]
+LABEL_SIZE = 15  # pixels
+LABEL_LINE_HEIGHT = 1.15
+# From a circle's centre to the middle of its two-line label: the label sits under the circle.
+LABEL_BELOW = POINT_RADIUS + 4 + LABEL_LINE_HEIGHT * LABEL_SIZE
 MIN_ZOOM, MAX_ZOOM = 8.0, 16.0
 # Blue-purple ramp, kept apart from the green/yellow/orange/red of the grades underneath; low
 # densities fade out so the grade colours stay readable under the heat.
@@ -86,6 +92,17 @@ def hex_to_rgba(color: str, alpha: int = 255) -> list[int]:
     """"#2e7d32" (also "#2e7d32cc", "#abc") → [46, 125, 50, alpha] as plain ints; bad text → no-data grey."""
     rgb = _parse_hex(color) or _parse_hex(NO_DATA_COLOR)
     return [*rgb, int(max(0, min(255, alpha)))]
+
+
+def fill_alpha(settings: MapSettings | None = None) -> int:
+    """How opaque the areas are drawn: fully without a basemap, translucent over intranet tiles."""
+    return TILE_FILL_ALPHA if (settings or MapSettings()).tile_url.strip() else FILL_ALPHA
+
+
+def swatch(color: str, alpha: int = FILL_ALPHA) -> str:
+    """A legend swatch as CSS rgba(): the very colour (and opacity) `hex_to_rgba` gives the map's fills."""
+    r, g, b, a = hex_to_rgba(color, alpha)
+    return f"rgba({r},{g},{b},{a / 255:.3g})"
 
 
 def area_label(name: Any, index: Any, grade: Any, reported: Any = None) -> str:
@@ -208,13 +225,15 @@ def fit_zoom(box: tuple[float, float, float, float], width: int = 700, height: i
 
 
 def view_state(polygons: Iterable[list[list[float]]], settings: MapSettings, width: int = 700,
-               height: int = 620) -> pdk.ViewState:
-    """Centred on the polygons' bounding box and zoomed to fit it; the configured centre/zoom without polygons."""
+               height: int = 620, margin: tuple[float, float] = (0.0, 0.0)) -> pdk.ViewState:
+    """Centred on the polygons' bounding box and zoomed to fit it inside the view less `margin`
+    pixels (left and right, top and bottom: room for labels); the configured centre/zoom without polygons."""
     box = bounding_box(polygons)
     if box is None:
         lon, lat, zoom = settings.center_lon, settings.center_lat, settings.zoom
     else:
-        lon, lat, zoom = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, fit_zoom(box, width, height)
+        inner = max(1, width - 2 * margin[0]), max(1, height - 2 * margin[1])
+        lon, lat, zoom = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2, fit_zoom(box, *inner)
     return pdk.ViewState(longitude=float(lon), latitude=float(lat), zoom=float(zoom), pitch=0, bearing=0,
                          min_zoom=MIN_ZOOM - 2, max_zoom=18)
 
@@ -259,7 +278,68 @@ def _point_box(point: list[float], d: float = POINT_PAD) -> list[list[float]]:
     return [[lon - d, lat - d], [lon + d, lat + d], [lon - d, lat + d]]
 
 
-def _area_layers(records: MapRecords, point_labels: bool) -> list[pdk.Layer]:
+class LabelStyle(NamedTuple):
+    """How the areas' names and indices are written on a map (the page's and the wall's look)."""
+    color: list[int]
+    outline: list[int]
+    size: int = LABEL_SIZE
+    weight: int = 400
+    outline_width: int = 4
+
+
+# White on the grade fills (dark green, red) with a dark rim, which also reads on the yellow and orange.
+PAGE_LABELS = LabelStyle(color=[255, 255, 255, 255], outline=[33, 33, 33, 255], size=LABEL_SIZE, weight=700, outline_width=3)
+
+
+def _centre(ring: list[list[float]]) -> tuple[float, float]:
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    return (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
+
+
+def map_labels(areas: pd.DataFrame, box: tuple[float, float, float, float] | None = None,
+               size: int = LABEL_SIZE) -> list[dict]:
+    """One label per area, name and index ("凤凰街道\n93.1", "…\n无数据"): at the middle of its largest
+    ring, or under its circle when it is drawn at its coordinates (`box` is the city box)."""
+    placed = place(areas, box)
+    below = POINT_RADIUS + 4 + LABEL_LINE_HEIGHT * size
+    spots = [(rec, _centre(max(rings, key=len)), 0) for rec, rings in placed.shapes]
+    spots += [(rec, point, below) for rec, point in placed.points]
+    out = []
+    for rec, (lon, lat), offset in spots:
+        index = rec.get("safety_index")
+        name = "" if is_missing(rec.get("name")) else str(rec["name"])
+        value = fmt.index(float(index)) if not is_missing(index) else (
+            INSUFFICIENT if rec.get("safety_grade") == INSUFFICIENT else NO_DATA_LABEL)
+        out.append({"lon": lon, "lat": lat, "text": f"{name}\n{value}", "offset": [0, offset]})
+    return out
+
+
+def label_margin(labels: list[dict], size: int = LABEL_SIZE) -> tuple[float, float]:
+    """Pixels to keep free at the view's sides and at its top and bottom so that every label shows in
+    full: half the widest label, and the lowest label's bottom below its anchor (a circle's label
+    hangs under the circle)."""
+    if not labels:
+        return 0.0, 0.0
+    wide = max(len(line) for r in labels for line in r["text"].split("\n")) * size / 2
+    half_height = LABEL_LINE_HEIGHT * size  # two lines, centred on the anchor
+    return wide + 4, max(r["offset"][1] for r in labels) + half_height + 4
+
+
+def label_layer(labels: list[dict], style: LabelStyle) -> pdk.Layer:
+    # WebGL text, never HTML; its font atlas is drawn from the browser's own fonts (no download),
+    # and holds only the characters listed, so the names' Chinese characters are listed. pydeck
+    # reads a bare string argument as a JavaScript expression: constants are quoted.
+    chars = "".join(sorted(set("".join(r["text"] for r in labels)) - set("\n'\"`@")))
+    return pdk.Layer(
+        "TextLayer", id=LABEL_LAYER, data=labels, get_position=["lon", "lat"], get_text="text",
+        get_size=style.size, size_units="'pixels'", get_color=style.color, font_family=f"'{FONT['family']}'",
+        font_weight=style.weight, character_set=f"'{chars}'", get_text_anchor="'middle'",
+        get_alignment_baseline="'center'", get_pixel_offset="offset", outline_width=style.outline_width,
+        outline_color=style.outline, font_settings={"sdf": True}, line_height=LABEL_LINE_HEIGHT, pickable=False,
+    )
+
+
+def _area_layers(records: MapRecords) -> list[pdk.Layer]:
     # pydeck reads a bare string argument as a JavaScript expression: constants are quoted.
     layers = []
     if records.polygons:
@@ -276,35 +356,26 @@ def _area_layers(records: MapRecords, point_labels: bool) -> list[pdk.Layer]:
             radius_units="'pixels'", line_width_units="'pixels'", get_line_width=2, stroked=True, filled=True,
             pickable=True, auto_highlight=True, highlight_color=HIGHLIGHT,
         ))
-    if records.points and point_labels:
-        # WebGL text, never HTML; its font atlas is drawn from the browser's own fonts (no download),
-        # and holds only the characters listed, so the names' Chinese characters are listed.
-        chars = "".join(sorted(set("".join(r["name"] for r in records.points)) - set("\n'\"`@")))
-        layers.append(pdk.Layer(
-            "TextLayer", id=POINT_LABEL_LAYER, data=records.points, get_position="position", get_text="name",
-            get_size=14, size_units="'pixels'", get_color=LABEL_COLOR, font_family=f"'{FONT['family']}'",
-            character_set=f"'{chars}'", get_text_anchor="'middle'", get_alignment_baseline="'top'",
-            get_pixel_offset=[0, POINT_RADIUS + 4], outline_width=4, outline_color=[255, 255, 255, 230],
-            font_settings={"sdf": True}, pickable=False,
-        ))
     return layers
 
 
 def safety_map(areas: pd.DataFrame, density: pd.DataFrame | None = None, settings: MapSettings | None = None,
                *, show_density: bool = True, height: int = MAP_HEIGHT, width: int = 700,
-               point_labels: bool = True) -> pdk.Deck:
-    """The 平安指数 map: areas filled with their grade colour (layer "areas", pickable); an area
-    without a usable boundary as a circle in that colour at its lon/lat (layer "area_points",
-    pickable, same tooltip) with its name beside it (layer "area_names" unless `point_labels` is
-    off); the event density heat map on top (layer "density"); intranet tiles underneath when
+               labels: LabelStyle | None = PAGE_LABELS) -> pdk.Deck:
+    """The 平安指数 map: areas filled with their grade colour (layer "areas", pickable; the legend's
+    swatch colours, `fill_alpha`); an area without a usable boundary as a circle in that colour at
+    its lon/lat (layer "area_points", pickable, same tooltip); each area's name and index written on
+    it, under its circle for a circle (layer "area_labels", in the `labels` style; none without
+    one); the event density heat map on top (layer "density"); intranet tiles underneath when
     `settings.tile_url` is set (as the basemap style, see `basemap_style`), otherwise no basemap
     and no network use. Areas with neither are left out: `placement_note` says which.
 
-    `width` is only the assumed view width in pixels used to pick the initial zoom.
+    `width` and `height` are the view's size in pixels, used to pick the initial zoom so that every
+    area and every label fits.
     """
     settings = settings or MapSettings()
-    records = map_records(areas, settings.city_box)  # the box placement() uses
-    layers = _area_layers(records, point_labels)
+    records = map_records(areas, settings.city_box, fill_alpha(settings))  # the box placement() uses
+    layers = _area_layers(records)
     points = density_points(density) if show_density else []
     if points:
         layers.append(pdk.Layer(
@@ -312,9 +383,13 @@ def safety_map(areas: pd.DataFrame, density: pd.DataFrame | None = None, setting
             radius_pixels=30, intensity=1, threshold=0.05, opacity=0.8, color_range=DENSITY_COLORS,
             aggregation="SUM", pickable=False,
         ))
+    texts = map_labels(areas, settings.city_box, labels.size) if labels else []
+    if texts:
+        layers.append(label_layer(texts, labels))
+    margin = label_margin(texts, labels.size) if labels else (0.0, 0.0)
     extent = [r["polygon"] for r in records.polygons] + [_point_box(r["position"]) for r in records.points]
     return pdk.Deck(
-        layers=layers, initial_view_state=view_state(extent, settings, width, height),
+        layers=layers, initial_view_state=view_state(extent, settings, width, height, margin),
         map_provider=None, map_style=basemap_style(settings.tile_url), height=height,
         tooltip={**TOOLTIP, "style": TOOLTIP_STYLE}, views=[pdk.View(type="MapView", controller=True)],
     )

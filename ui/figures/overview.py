@@ -6,7 +6,8 @@ import plotly.graph_objects as go
 
 from metrics.safety_index import NO_DATA_COLOR
 from ui import format as fmt
-from ui.figures.common import layout as _layout, no_data_labels, numbers, plain_all, time_axis
+from ui.figures.common import (count_line, layout as _layout, mark_running_bucket, no_data_labels, numbers,
+                               partial_rows, plain_all, time_axis)
 
 NO_DATA = fmt.NO_DATA
 
@@ -14,22 +15,28 @@ RATE_SERIES = {"closure_rate": "结案率", "on_time_rate": "按期结案率", "
 
 
 def volume_trend(trend: pd.DataFrame, title: str) -> go.Figure:
-    """上报数 as bars and 结案数 as a line per time bucket."""
+    """上报数 as bars and 结案数 as a line per time bucket; the bucket still running at T is drawn
+    hollow (an outlined bar, a dashed segment to an open marker) under "截至 hh:mm，未完"."""
+    partial = partial_rows(trend)
     fig = go.Figure()
-    fig.add_bar(x=trend["period_start"], y=trend["reported"], name="上报数", marker_color="#90caf9")
-    fig.add_scatter(x=trend["period_start"], y=trend["closed"], name="结案数", mode="lines+markers",
-                    line=dict(color="#1565c0", width=2))
-    return time_axis(_layout(fig, title))
+    fig.add_bar(x=trend["period_start"], y=trend["reported"], name="上报数",
+                marker=dict(color=["rgba(144,202,249,0.25)" if p else "#90caf9" for p in partial],
+                            line=dict(color=["#64b5f6" if p else "rgba(0,0,0,0)" for p in partial], width=1.5)),
+                hovertemplate="上报数：%{y:,}<extra></extra>")
+    count_line(fig, trend["period_start"], trend["closed"], partial, "结案数", "#1565c0")
+    fig.update_yaxes(tickformat=",d")
+    return mark_running_bucket(time_axis(_layout(fig, title)), trend, rates=False)
 
 
 def rate_trend(trend: pd.DataFrame, title: str) -> go.Figure:
-    """Closure, on-time and satisfaction rates per bucket, in percent; gaps where there is no data."""
+    """Closure, on-time and satisfaction rates per bucket, in percent; gaps where there is no data.
+    The bucket still running at T has no rate (metrics/buckets.py) and is marked "截至 hh:mm"."""
     fig = go.Figure()
     for col, name in RATE_SERIES.items():
-        fig.add_scatter(x=trend["period_start"], y=trend[col] * 100, name=name, mode="lines+markers",
-                        connectgaps=False)
+        fig.add_scatter(x=trend["period_start"], y=numbers(trend[col]) * 100, name=name, mode="lines+markers",
+                        connectgaps=False, hovertemplate=f"{name}：%{{y:.1f}}%<extra></extra>")
     fig.update_yaxes(ticksuffix="%")
-    return time_axis(_layout(fig, title))
+    return mark_running_bucket(time_axis(_layout(fig, title)), trend)
 
 
 def children_ranking(children: pd.DataFrame, title: str) -> go.Figure:
@@ -37,7 +44,7 @@ def children_ranking(children: pd.DataFrame, title: str) -> go.Figure:
     A child without an index gets no bar and reads 无数据 (label and hover), never 0."""
     data = children.assign(safety_index=numbers(children["safety_index"]), name=plain_all(children["name"]))
     data = data.sort_values("safety_index", ascending=True, na_position="first")
-    labels = [NO_DATA if pd.isna(v) else f"{v:.1f} {'' if fmt.missing(g) else g}".rstrip()
+    labels = [NO_DATA if pd.isna(v) else f"{fmt.index(v)} {'' if fmt.missing(g) else g}".rstrip()
               for v, g in zip(data["safety_index"], data["safety_grade"])]
     colors = [NO_DATA_COLOR if fmt.missing(c) else c for c in data["safety_color"]]
     fig = go.Figure(go.Bar(x=data["safety_index"].fillna(0), y=data["name"], orientation="h", marker_color=colors,

@@ -9,7 +9,9 @@ import plotly.graph_objects as go
 from metrics.definitions import METRICS, inputs_of
 from metrics.labels import WEEKDAY_NAMES
 from ui import format as fmt
-from ui.figures.common import has_index, layout, no_data_labels, numbers, plain, plain_all, time_axis
+from ui.figures import maps
+from ui.figures.common import (has_index, layout, mark_running_bucket, no_data_labels, numbers, plain, plain_all,
+                               time_axis)
 
 NO_SCORE = "#bdbdbd"
 
@@ -25,7 +27,7 @@ def hour_weekday_matrix(cells: pd.DataFrame) -> pd.DataFrame:
 def hour_weekday_heatmap(cells: pd.DataFrame, title: str) -> go.Figure:
     m = hour_weekday_matrix(cells)
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=list(m.columns), y=list(m.index), colorscale="YlOrRd",
-                               hovertemplate="%{y} %{x}：%{z} 件<extra></extra>", colorbar=dict(title="件")))
+                               hovertemplate="%{y} %{x}：%{z:,} 件<extra></extra>", colorbar=dict(title="件")))
     fig.update_yaxes(autorange="reversed")
     return layout(fig, title, height=330, hovermode="closest")
 
@@ -43,7 +45,7 @@ def area_category_heatmap(rows: pd.DataFrame, title: str) -> go.Figure:
     codes = [[code] * m.shape[1] for code, _ in m.index]
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=plain_all(m.columns), y=[plain(name) for _, name in m.index],
                                customdata=np.array(codes)[..., None], colorscale="Blues", text=m.to_numpy(),
-                               texttemplate="%{text}", hovertemplate="%{y} · %{x}：%{z} 件<extra>点击下钻</extra>"))
+                               texttemplate="%{text:,}", hovertemplate="%{y} · %{x}：%{z:,} 件<extra>点击下钻</extra>"))
     fig.update_yaxes(autorange="reversed")
     return layout(fig, title, height=max(300, 30 * m.shape[0] + 110), hovermode="closest")
 
@@ -61,7 +63,7 @@ def index_trend(trend: pd.DataFrame, grades, title: str) -> go.Figure:
                     line=dict(color="#1a237e", width=3), connectgaps=False)
     low = values.min()
     fig.update_yaxes(range=[max(0, (0 if pd.isna(low) else low) - 10), 100])
-    return time_axis(layout(fig, title, height=330))
+    return mark_running_bucket(time_axis(layout(fig, title, height=330)), trend)
 
 
 def contributions(parts: list[dict], title: str) -> go.Figure:
@@ -99,11 +101,13 @@ def no_index_reason(summary: dict, children: pd.DataFrame) -> str | None:
     return f"平安指数{fmt.NO_DATA}{because}{names}都无法计算，因此没有绘制地图。"
 
 
-def legend_strip(items) -> go.Figure:
-    """The grade colours as a one-line legend (name, range), drawn in the configured hex colours."""
+def legend_strip(items, alpha: int = maps.FILL_ALPHA) -> go.Figure:
+    """The grade colours as a one-line legend (name, range), each swatch the very colour the map fills
+    its areas with (`alpha`: maps.fill_alpha of the map's settings)."""
     fig = go.Figure()
     for i, item in enumerate(items):
-        fig.add_scatter(x=[i], y=[0], mode="markers+text", marker=dict(symbol="square", size=18, color=item.color),
+        fig.add_scatter(x=[i], y=[0], mode="markers+text",
+                        marker=dict(symbol="square", size=18, color=maps.swatch(item.color, alpha), line=dict(width=0)),
                         text=[plain(f"  {item.name} {item.range}".rstrip())], textposition="middle right",
                         hoverinfo="skip", showlegend=False)
     fig.update_xaxes(visible=False, range=[-0.2, len(items)])

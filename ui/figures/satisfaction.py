@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui import format as fmt
-from ui.figures.common import layout as _layout, plain, time_axis
+from ui import format as fmt, glossary
+from ui.figures.common import layout as _layout, mark_running_bucket, plain, time_axis
 
 MARKS = {"up": ("显著上升", "green", "#2e7d32"), "down": ("显著下降", "red", "#c62828"),
          "flat": ("不显著", "gray", "#1565c0"), "none": ("无法比较", "gray", "#9e9e9e")}
@@ -61,7 +61,7 @@ def headline_cards(data: dict) -> list[Card]:
     cards = [
         Card("群众满意率", fmt.pct(data["satisfaction_rate"]),
              f"95%置信区间 {ci_text(data['satisfaction_ci_low'], data['satisfaction_ci_high'])}",
-             "（满意 + 基本满意）/ 有效评价数；区间为 Wilson 95% 置信区间"),
+             "（满意 + 基本满意）/ 有效评价数。\n\n" + glossary.explain("95% 置信区间")),
         Card("有效评价数", fmt.count(n), f"满意及基本满意 {fmt.count(x)} · 不满意 {fmt.count(None if n is None else n - x)}",
              "周期内结果为满意、基本满意或不满意的评价（回访与抽样调查）"),
     ]
@@ -69,7 +69,8 @@ def headline_cards(data: dict) -> list[Card]:
         key = mark_key(data[prefix + "change_pp"], data[prefix + "significant"])
         note = f"{p_text(data[prefix + 'p_value'])} · {name} {fmt.pct(data[other + '_rate'])}（n={fmt.count(data[other + '_n'])}）"
         cards.append(Card(label, pp(data[prefix + "change_pp"]), note,
-                          "百分点变化；两比例 z 检验 p < 0.05 记为显著", MARKS[key][0], MARKS[key][1]))
+                          glossary.explain("pp", "p 值", "z 检验") + "\n\n" + glossary.SIGNIFICANT,
+                          MARKS[key][0], MARKS[key][1]))
     return cards
 
 
@@ -157,7 +158,10 @@ def trend_figure(trend: pd.DataFrame, title: str, grain: str = "day") -> go.Figu
         fig.update_xaxes(tick0=x.min(), dtick=DAY_MS * GRAIN_DAYS[grain] * max(1, math.ceil(span / 15)))
     else:
         fig.update_xaxes(dtick="M1", tickformat="%Y-%m")
-    return fig
+    if len(x):  # the axis ends half a bucket after the last one, never on a day past the period's end
+        half = pd.Timedelta(days=GRAIN_DAYS.get(grain, 30) / 2)
+        fig.update_xaxes(range=[x.min() - half, x.max() + half])
+    return mark_running_bucket(fig, trend)
 
 
 def _table(data: pd.DataFrame, first: dict) -> pd.DataFrame:
@@ -191,5 +195,3 @@ def worst_table(grids: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
                         "所属": data["parent_name"].tolist()})
     return out.drop(columns=["不满意数", "上期满意率", "同比(pp)", "同比显著性"])
 
-
-TABLE_COLUMNS = {"满意率": "%.1f%%", "上期满意率": "%.1f%%", "环比(pp)": "%+.1f", "同比(pp)": "%+.1f"}

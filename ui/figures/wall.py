@@ -26,7 +26,8 @@ from metrics.period import Period, preset
 from metrics import formats
 from metrics.definitions import METRICS
 from ui import format as fmt
-from ui.figures import geometry, maps
+from ui.figures import maps
+from ui.figures.common import partial_rows, partial_text
 from ui.state import PRESETS, View, now_local
 
 # ---- look ----
@@ -405,21 +406,33 @@ def hourly_svg(frame: pd.DataFrame | None, *, width: int = CENTRE_WIDTH, height:
 
 def trend_svg(trend: pd.DataFrame | None, *, width: int = CENTRE_WIDTH, height: int = TREND_HEIGHT,
               title: str = "每日上报与结案") -> str:
-    """The period's daily volume: 上报 as bars, 结案 as a line."""
+    """The period's daily volume: 上报 as bars, 结案 as a line. Today, still running (metrics/buckets.py),
+    is an outlined bar and a dashed segment to an open circle, under "截至 hh:mm，未完"."""
     if trend is None or trend.empty:
         return _empty_svg(width, height, UNAVAILABLE if trend is None else "无数据")
     days = pd.to_datetime(trend["period_start"])
     reported = pd.to_numeric(trend["reported"], errors="coerce").fillna(0)
     closed = pd.to_numeric(trend["closed"], errors="coerce").fillna(0)
+    partial = partial_rows(trend).tolist()
     top = _nice_max(max(reported.max(), closed.max()))
     parts, x0, x1, y = _plot_frame(width, height, top)
     n = len(trend)
     slot = (x1 - x0) / n
     for i, v in enumerate(reported):
+        look = 'fill="none" stroke="#6d9ccf" stroke-width="2" stroke-dasharray="5 3"' if partial[i] else 'fill="#3d6a99"'
         parts.append(f'<rect x="{x0 + slot * (i + 0.15):.1f}" y="{y(v):.1f}" width="{slot * 0.7:.1f}" '
-                     f'height="{y(0) - y(v):.1f}" fill="#3d6a99"/>')
-    points = " ".join(f"{x0 + slot * (i + 0.5):.1f},{y(v):.1f}" for i, v in enumerate(closed))
-    parts.append(f'<polyline points="{points}" fill="none" stroke="#81c784" stroke-width="3"/>')
+                     f'height="{y(0) - y(v):.1f}" {look}/>')
+    xy = [(x0 + slot * (i + 0.5), y(v)) for i, v in enumerate(closed)]
+    done = [p for p, part in zip(xy, partial) if not part]
+    parts.append(f'<polyline points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in done)}" fill="none" '
+                 f'stroke="#81c784" stroke-width="3"/>')
+    if any(partial):
+        tail = done[-1:] + [p for p, part in zip(xy, partial) if part]
+        parts.append(f'<polyline points="{" ".join(f"{a:.1f},{b:.1f}" for a, b in tail)}" fill="none" '
+                     f'stroke="#81c784" stroke-width="3" stroke-dasharray="6 5"/>')
+        a, b = tail[-1]
+        parts.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="6" fill="{PANEL}" stroke="#81c784" stroke-width="3"/>')
+        parts.append(_text(min(a, width - 12), 48, partial_text(trend, rates=False), 17, MUTED, "end"))
     every = max(1, math.ceil(n / 8))
     for i in range(0, n, every):
         parts.append(_text(x0 + slot * (i + 0.5), height - 14, f"{days.iloc[i]:%m-%d}", 17, MUTED, "middle"))
@@ -428,9 +441,10 @@ def trend_svg(trend: pd.DataFrame | None, *, width: int = CENTRE_WIDTH, height: 
     return _svg(width, height, "".join(parts))
 
 
-def legend_svg(items, *, width: int = CENTRE_WIDTH, height: int = LEGEND_HEIGHT) -> str:
-    """The grade colours in one centred line (names and colours come from config.toml)."""
-    labels = [(f"{item.name} {item.range}".rstrip(), _colour(item.color)) for item in items]
+def legend_svg(items, *, width: int = CENTRE_WIDTH, height: int = LEGEND_HEIGHT, alpha: int = maps.FILL_ALPHA) -> str:
+    """The grade colours in one centred line (names and colours come from config.toml), each swatch
+    the very colour the map fills its areas with (`alpha`: maps.fill_alpha of the map's settings)."""
+    labels = [(f"{item.name} {item.range}".rstrip(), maps.swatch(item.color, alpha)) for item in items]
     total = sum(30 + text_width(t, 19) + 26 for t, _ in labels) - 26
     k = min(1.0, width / total) if total else 1.0  # too many bands for one line at 19 px: shrink, never cut off
     x, parts = max(0.0, (width - total * k) / 2), []
@@ -442,37 +456,10 @@ def legend_svg(items, *, width: int = CENTRE_WIDTH, height: int = LEGEND_HEIGHT)
     return _svg(width, height, "".join(parts))
 
 
-def _colour(color) -> str:
-    """A configured colour as #rrggbb (anything else becomes the no-data grey)."""
-    r, g, b, _ = maps.hex_to_rgba(color)
-    return f"#{r:02x}{g:02x}{b:02x}"
-
-
 # ---- the map ----
 
-LABEL_LAYER = "labels"
-LABEL_BELOW = maps.POINT_RADIUS + 28  # pixels from a circle's centre to the middle of its two-line label
-
-
-def _centre(ring: list[list[float]]) -> tuple[float, float]:
-    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-    return (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
-
-
-def map_labels(areas: pd.DataFrame, box: tuple[float, float, float, float] | None = None) -> list[dict]:
-    """One label per area, name and index ("凤凰街道\n93.1"): at the middle of its largest ring, or
-    under its circle when it is drawn at its coordinates (maps.map_records; `box` is the city box)."""
-    placed = geometry.place(areas, box)
-    spots = [(rec, _centre(max(rings, key=len)), 0) for rec, rings in placed.shapes]
-    spots += [(rec, point, LABEL_BELOW) for rec, point in placed.points]
-    out = []
-    for rec, (lon, lat), below in spots:
-        index = rec.get("safety_index")
-        name = "" if geometry.is_missing(rec.get("name")) else str(rec["name"])
-        value = f"{float(index):.1f}" if not geometry.is_missing(index) else (
-            maps.INSUFFICIENT if rec.get("safety_grade") == maps.INSUFFICIENT else maps.NO_DATA_LABEL)
-        out.append({"lon": lon, "lat": lat, "text": f"{name}\n{value}", "offset": [0, below]})
-    return out
+WALL_LABELS = maps.LabelStyle(color=[255, 255, 255, 255], outline=[6, 16, 31, 255], size=20, weight=700,
+                              outline_width=3)
 
 
 def map_areas(shapes: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
@@ -485,21 +472,10 @@ def map_areas(shapes: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
 
 def wall_map(areas: pd.DataFrame, settings: MapSettings | None = None, *, width: int = MAP_WIDTH,
              height: int = MAP_HEIGHT) -> pdk.Deck:
-    """maps.safety_map for the dark wall: no density layer, no mouse control, no tooltip, and each
-    area's name and index written on it (WebGL text, never HTML)."""
+    """maps.safety_map for the dark wall: no density layer, no mouse control, no tooltip, each area's
+    name and index written on it in big white letters (WebGL text, never HTML), all inside the panel."""
     deck = maps.safety_map(areas, None, settings, show_density=False, height=height, width=width,
-                           point_labels=False)
-    labels = map_labels(areas, (settings or MapSettings()).city_box)
-    if labels:
-        # pydeck reads a bare string argument as a JavaScript expression: constants are quoted.
-        chars = "".join(sorted(set("".join(r["text"] for r in labels)) - set("\n'\"`@")))
-        deck.layers.append(pdk.Layer(
-            "TextLayer", id=LABEL_LAYER, data=labels, get_position=["lon", "lat"], get_text="text",
-            get_size=20, size_units="'pixels'", get_color=[255, 255, 255, 255], font_family=f"'{FONT}'",
-            font_weight=700, character_set=f"'{chars}'", get_text_anchor="'middle'",
-            get_alignment_baseline="'center'", get_pixel_offset="offset", outline_width=3,
-            outline_color=[6, 16, 31, 255], font_settings={"sdf": True}, line_height=1.15, pickable=False,
-        ))
+                           labels=WALL_LABELS)
     deck.views = [pdk.View(type="MapView", controller=False)]
     deck._tooltip = False
     return deck
@@ -515,9 +491,7 @@ def _when(t, asof: datetime) -> str:
 
 
 def _overdue(hours) -> str:
-    if hours is None or pd.isna(hours):
-        return ""
-    return f"{hours:.0f} 小时" if hours < 48 else f"{hours / 24:.1f} 天"
+    return "" if hours is None or pd.isna(hours) else fmt.overdue(hours)
 
 
 CASE_COLUMNS = {"newest": ("时间", "类别", "网格", "状态"), "overdue": ("超期", "类别", "网格", "状态")}
