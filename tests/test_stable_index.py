@@ -260,7 +260,7 @@ def test_map_and_legend_show_insufficient_in_its_own_grey():
 
     from metrics.safety_index import NO_DATA_COLOR
     from metrics.stable_index import INSUFFICIENT_COLOR
-    from ui.figures import maps, wall
+    from ui.figures import maps
 
     legend = maps.grade_legend()
     assert (INSUFFICIENT, INSUFFICIENT_COLOR) in [(i.name, i.color) for i in legend]
@@ -277,7 +277,7 @@ def test_map_and_legend_show_insufficient_in_its_own_grey():
     recs = maps.map_records(areas).polygons
     assert recs[0]["fill_color"][:3] == maps.hex_to_rgba(INSUFFICIENT_COLOR)[:3] and recs[0]["label"] == "第四网格 样本不足"
     assert recs[1]["fill_color"][:3] == maps.hex_to_rgba(NO_DATA_COLOR)[:3] and recs[1]["label"] == "第六网格 无数据"
-    assert [lab["text"] for lab in wall.map_labels(areas)] == ["第四网格\n样本不足", "第六网格\n无数据"]
+    assert [lab["text"] for lab in maps.map_labels(areas)] == ["第四网格\n样本不足", "第六网格\n无数据"]
 
 
 def test_safety_page_says_insufficient_for_a_grid_with_few_cases(open_page):
