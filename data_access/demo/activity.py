@@ -21,7 +21,7 @@ VISIT_TARGET = 15                       # households a day (the dashboard's defa
 OWN_ATTENDANCE = (0.93, 0.04)           # a grid's full-time 网格员: share of working days out (mean, sd per worker) …
 OWN_DILIGENCE = (0.78, 0.18)            # … and households visited per day out, as a share of VISIT_TARGET
 WEAK_OWN = (0.65, 0.45)                 # the same two for the 网格员 of a persistently weak grid
-PART_TIME_ATTENDANCE = (0.55, 0.15)     # extra part-time 网格员: a morning round on these days …
+PART_TIME_ATTENDANCE = (0.55, 0.2)      # extra part-time 网格员: a morning round on these days …
 WEAK_PART_TIME_ATTENDANCE = 0.3
 PART_TIME_VISITS = 12                   # … visiting about this many households
 SUPERVISOR_ATTENDANCE = (0.5, 0.12)     # 网格指导员 / 网格长: a round of visits in one grid of their area …
@@ -69,7 +69,7 @@ def part_time_rounds(rng, city: City, staff: Staff, days: np.ndarray) -> Rounds:
     """The extra part-time 网格员 of the larger grids: a morning round on about half the days they are on staff."""
     grids = np.flatnonzero(staff.extra > 0)
     attendance = np.where(city.weak[grids], WEAK_PART_TIME_ATTENDANCE,
-                          rng.normal(*PART_TIME_ATTENDANCE, len(grids)).clip(0.15, 0.85))
+                          rng.normal(*PART_TIME_ATTENDANCE, len(grids)).clip(0.1, 0.9))
     k, day = days_out(rng, attendance, days)
     grid = grids[k]
     on_staff = (day >= staff.extra_from[grid]) & (day < staff.extra_until[grid])
