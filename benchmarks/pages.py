@@ -13,6 +13,8 @@ first (`data_access.demo`, ending `--end`); for PostgreSQL and MySQL/MariaDB bui
 from __future__ import annotations
 
 import argparse
+import os as _os
+_os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest outside a server warns "no runtime" on every page
 import json
 import os
 import statistics

@@ -126,14 +126,23 @@ def worker_table(db: Database, *, start, end, asof: datetime, scope: Scope, area
     for k in COMPONENTS:
         frame[f"c_{k}"] = comps[k]
     frame["valid_report_rate"] = comps["valid_report"]
-    active_grid_workers = frame[(frame["role"] == "grid_worker") & frame["active"].fillna(False).astype(bool)]
-    grid_workers = active_grid_workers.groupby("area_id")["worker_id"].count()
-    frame["households_per_worker"] = frame["households"] / frame["area_id"].map(grid_workers)
+    frame["households_per_worker"] = households_per_full_time_worker(frame, db.schema)
     street = {a: _street_of(tree, int(a)) for a in area_ids}
     frame["street_id"] = frame["area_id"].map(street)
     frame["rank_in_role"] = frame.groupby("role")["score"].rank(ascending=False, method="min")
     frame["rank_in_street"] = frame.groupby(["street_id", "role"])["score"].rank(ascending=False, method="min")
     return frame.sort_values(["role", "rank_in_role", "worker_id"]).reset_index(drop=True)
+
+
+def households_per_full_time_worker(frame: pd.DataFrame, schema) -> pd.Series:
+    """The norm is a grid of 300–500 households with one full-time grid worker (专职网格员), so each row
+    gets its area's households over the area's active full-time 网格员; part-time helpers (兼职) do not
+    count. NaN where the area has none, and everywhere when the platform does not record employment."""
+    if schema.absent("workers", "employment"):
+        return pd.Series(np.nan, index=frame.index)
+    full_time = frame[(frame["role"] == "grid_worker") & (frame["employment"] == "full_time")
+                      & frame["active"].fillna(False).astype(bool)]
+    return frame["households"] / frame["area_id"].map(full_time.groupby("area_id")["worker_id"].count())
 
 
 def _street_of(tree: AreaTree, area_id: int) -> int | None:

@@ -69,8 +69,9 @@ def test_area_tree_has_fangzi_shape(frames):
     assert (counts["district"], counts["street"], counts["workarea"], counts["grid"]) == (1, 7, 45, 422)
     assert 100 <= counts["community"] <= 140
     grids = areas[areas["level"] == "grid"]
-    assert grids["households"].between(300, 500).all()
+    assert grids["households"].between(300, 500).all()                  # the norm: 300–500 households …
     assert (grids["population"] / grids["households"]).between(2.29, 2.81).all()
+    assert 950 <= grids["population"].mean() <= 1100                     # … or about 1,000 residents per grid
     assert areas["id"].is_unique and areas["code"].is_unique and grids["name"].is_unique
 
     by_id = areas.set_index("id")
@@ -125,7 +126,10 @@ def test_workers_cover_every_grid_community_and_work_area(frames):
         {"grid_worker": "grid", "instructor": "community", "chief": "workarea"})).all()
     for role, level in (("grid_worker", "grid"), ("instructor", "community"), ("chief", "workarea")):
         assert set(workers.loc[workers["role"] == role, "area_id"]) == set(areas.loc[areas["level"] == level, "id"])
-    assert 150 <= (workers["employment"] == "full_time").sum() <= 250
+    # The norm: one full-time grid worker (专职网格员) per grid; everyone else is part-time.
+    full_time = workers[workers["employment"] == "full_time"]
+    assert (full_time["role"] == "grid_worker").all() and full_time["active"].all()
+    assert full_time["area_id"].value_counts().reindex(areas.loc[areas["level"] == "grid", "id"]).eq(1).all()
     assert workers["phone"].str.fullmatch(r"1\d{10}").all() and workers["phone"].is_unique
     assert workers["active"].mean() > 0.9
     assert workers["hired_on"].map(lambda d: d < END.date()).all()
@@ -216,6 +220,8 @@ def test_closure_and_on_time_rates_are_realistic(frames):
     open_ = events[~events["status"].isin(["closed", "rejected"])]
     overdue = (open_["deadline_at"] < T).sum()
     assert 0 < overdue < 0.002 * len(events)
+    old = events[(events["reported_at"] < T - pd.Timedelta(days=180)) & (events["status"] != "rejected")]
+    assert old["closed_at"].notna().all()            # old periods: everything closed
     closed = events[events["status"] == "closed"]
     assert 0.75 <= (closed["resolved_level"] == "grid").mean() <= 0.85
     assert (closed["reopen_count"] > 0).mean() <= 0.003
@@ -271,6 +277,50 @@ def test_weak_grids_and_the_spike_stand_out(frames, city):
                     & (events["grid_id"].map(street_of_grid) == city.street_ids[city.spike_street])]
     weekly = hazard.groupby(week[hazard.index]).size()
     assert weekly.get(0, 0) >= 3 * weekly.loc[-20:-1].mean()
+
+
+# ---- the default demo city (300k events): a well-run district with a few real problems ----
+
+DEFAULT_END = datetime(2026, 11, 29, 18, 0)
+
+
+@pytest.fixture(scope="module")
+def default_frames() -> dict[str, pd.DataFrame]:
+    return generate(seed=SEED, events=300_000, end=DEFAULT_END)
+
+
+def test_default_city_has_a_handful_of_long_overdue_cases(default_frames):
+    events, t = default_frames["events"], pd.Timestamp(DEFAULT_END)
+    open_ = events[~events["status"].isin(["closed", "rejected"])]
+    days_overdue = (t - open_["deadline_at"]).dt.total_seconds() / 86400
+    overdue = days_overdue[days_overdue > 0]
+    assert 20 <= len(overdue) <= 100                   # a few dozen overdue at the end …
+    assert 1 <= (overdue > 30).sum() <= 10             # … a handful of them by over a month …
+    assert overdue.max() < 120                         # … and none for years
+    assert (open_["reported_at"] >= t - pd.Timedelta(days=180)).all()
+
+
+def test_default_city_grades_spread_like_published_evaluations(default_frames, tmp_path_factory):
+    """Through the dashboard's own 网格员绩效 (metrics/workers.py, default weights) over 近30天: most workers
+    B or C, some A, few D, hardly any E; and every grid meets the household norm with its full-time worker."""
+    from metrics.period import preset
+    from metrics.scope import Scope
+    from metrics.workers import worker_table
+
+    url = f"duckdb:///{tmp_path_factory.mktemp('default-city') / 'demo.duckdb'}"
+    build(url, events=300_000, seed=SEED, end=DEFAULT_END)
+    db = Database.connect(url)
+    try:
+        period = preset("last_30d", DEFAULT_END.date())
+        table = worker_table(db, start=period.start, end=period.end, asof=DEFAULT_END, scope=Scope.everywhere())
+    finally:
+        db.dispose()
+    share = table["grade"].value_counts(normalize=True).reindex(list("ABCDE"), fill_value=0)
+    assert 0.15 <= share["A"] <= 0.25 and 0.35 <= share["B"] <= 0.45 and 0.25 <= share["C"] <= 0.35
+    assert 0.03 <= share["D"] <= 0.10 and share["E"] <= 0.03
+    grids = default_frames["areas"].query("level == 'grid'").set_index("id")["households"]
+    per_grid = table[table["role"] == "grid_worker"].drop_duplicates("area_id").set_index("area_id")["households_per_worker"]
+    assert per_grid.reindex(grids.index).eq(grids).all()  # one full-time worker per grid: its households, 300–500
 
 
 # ---- loading into databases ----

@@ -133,7 +133,7 @@ def test_worker_table_without_scores():
                            valid_report_rate=pd.Series([None] * len(WORKERS), dtype=object),
                            households_per_worker=pd.Series([None] * len(WORKERS), dtype=object))
     view = workers.table_view(blank, {})
-    assert view[["综合得分", "有效上报率", "户数/网格员"]].isna().all().all() and set(view["等级"]) == {"无数据"}
+    assert view[["综合得分", "有效上报率", "户数/专职网格员"]].isna().all().all() and set(view["等级"]) == {"无数据"}
 
 
 def test_signed_change_of_nothing():

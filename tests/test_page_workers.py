@@ -56,7 +56,7 @@ def test_table_values_are_the_hand_values(page):
     assert (w101["岗位"], w101["用工"], w101["所在区域"]) == ("网格员", "专职", "第一网格")
     assert (w101["走访户次"], w101["巡查天数"], w101["上报数"]) == (70, 4, 4)
     assert w101["有效上报率"] == pytest.approx(75.0) and w101["按时核实率"] == pytest.approx(75.0)
-    assert w101["岗位内排名"] == 2 and w101["户数/网格员"] == 200  # behind 105 (85.88); G1 400 / 2
+    assert w101["岗位内排名"] == 2 and w101["户数/专职网格员"] == 400  # behind 105 (85.88); G1 400 / 1 (107 is part-time)
     assert (got[107]["姓名"], got[107]["综合得分"], got[107]["等级"]) == ("周*", pytest.approx(63.75), "C")
     assert (got[102]["姓名"], got[102]["综合得分"], got[102]["等级"]) == ("李*", pytest.approx(72.5), "C")
     assert (got[110]["姓名"], got[110]["综合得分"], got[110]["等级"]) == ("冯*二", pytest.approx(31.5), "E")
@@ -91,8 +91,9 @@ def test_filter_by_role_and_employment(page):
 def test_grade_distribution_and_households_norm(page):
     at = page()
     captions = [c.value for c in at.caption]
-    # G1: 400 / 2 = 200 (below), G3 500 (inside, bound), G4 350; G5 has only an inactive worker; G2, G6 none
-    assert any("低于 300 户 1 个、高于 500 户 0 个网格" in c and "3 个网格无在岗网格员" in c for c in captions)
+    # Full-time 网格员: G1 400 (101; 107 is part-time), G4 350 (106) — both inside; G3 has only part-time
+    # 102, G5 only the inactive part-time 105, G2 and G6 nobody: 4 grids without an active 专职网格员
+    assert any("低于 300 户 0 个、高于 500 户 0 个网格" in c and "4 个网格无在岗专职网格员" in c for c in captions)
 
 
 def test_worker_detail(page):

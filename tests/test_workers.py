@@ -193,13 +193,27 @@ def test_worker_numbers_do_not_depend_on_the_area_asked(api, fixture_db):
 
 # ---- households per grid worker ----
 
-def test_households_per_worker(api, fixture_db):
+def test_households_per_full_time_worker(api, fixture_db):
+    """The norm is per grid with its one full-time 网格员: part-time 网格员 do not count."""
     got = rows(table(api, fixture_db))
-    assert got[101]["households_per_worker"] == pytest.approx(400 / 2)  # G1: 400 households, grid workers 101 107
-    assert got[107]["households_per_worker"] == pytest.approx(400 / 2)
-    assert got[102]["households_per_worker"] == pytest.approx(500 / 1)  # G3: 500, only 102
-    g1 = rows(table(api, fixture_db, "G1"))  # the grid alone still sees both of its workers
-    assert g1[101]["households_per_worker"] == pytest.approx(200.0)
+    assert got[101]["households_per_worker"] == pytest.approx(400 / 1)  # G1: 400 households; 101 专职, 107 兼职
+    assert got[107]["households_per_worker"] == pytest.approx(400 / 1)  # the grid's figure on each of its rows
+    assert got[106]["households_per_worker"] == pytest.approx(350 / 1)  # G4: 350, 106 专职
+    assert got[102]["households_per_worker"] is None                    # G3: only 102, part-time
+    assert got[105]["households_per_worker"] is None                    # G5: only 105, part-time and inactive
+    g1 = rows(table(api, fixture_db, "G1"))  # the grid alone still sees its full-time worker
+    assert g1[101]["households_per_worker"] == pytest.approx(400.0)
+
+
+def test_households_per_full_time_worker_without_employment(api):
+    """A platform that does not record employment cannot tell the full-time worker: no value, never a guess."""
+    frame = pd.DataFrame({"worker_id": [1, 2], "area_id": [11, 11], "role": ["grid_worker"] * 2,
+                          "employment": [None, None], "active": [True, True], "households": [400, 400]})
+    unrecorded = SimpleNamespace(absent=lambda table, column=None: (table, column) == ("workers", "employment"))
+    assert api.workers.households_per_full_time_worker(frame, unrecorded).isna().all()
+    recorded = SimpleNamespace(absent=lambda table, column=None: False)
+    both = frame.assign(employment=["full_time", "full_time"])  # two full-time workers share the grid
+    assert list(api.workers.households_per_full_time_worker(both, recorded)) == [200.0, 200.0]
 
 
 # ---- ranks within role and area (method "min": ties share the best rank) ----

@@ -16,7 +16,7 @@ from metrics.formats import NO_DATA, count, hours, index, missing, overdue, pct 
 TABLE_FORMATS = {"count": "%,d", "rate": "%.1f%%", "index": "%.1f", "pp": "%+.1f", "hours": "%.1f", "score": "%.2f"}
 COLUMN_KINDS = {
     **dict.fromkeys(("上报数", "立案数", "结案数", "超期未结", "有效评价数", "不满意数", "走访户次", "巡查天数",
-                     "户数/网格员", "排名", "名次", "岗位内排名", "街道内排名", "应结案件"), "count"),
+                     "户数/专职网格员", "排名", "名次", "岗位内排名", "街道内排名", "应结案件"), "count"),
     **dict.fromkeys(("结案率", "按期结案率", "网格内化解率", "群众满意率", "满意率", "上期满意率", "有效上报率",
                      "按时核实率", "网格按期结案率", "网格满意率", "本周按期结案率", "上周按期结案率"), "rate"),
     **dict.fromkeys(("平安指数", "上周平安指数", "本周平安指数", "指数变化"), "index"),

@@ -1,7 +1,8 @@
-"""网格员绩效: score, grade and ranks per worker (docs/metrics.md: 网格员绩效), households per grid worker against the 300–500
-norm, and one worker's record (click a row; the worker's id goes into the URL as ?worker=). Worker names are personal data: masked unless the user may and chooses to see them (audited)."""
+"""网格员绩效: score, grade and ranks per worker (docs/metrics.md: 网格员绩效), households per full-time grid worker against
+the norm (300–500 households per grid with one 专职网格员), and one worker's record (click a row; the worker's id goes into the URL as ?worker=). Worker names are personal data: masked unless the user may and chooses to see them (audited)."""
 import streamlit as st
 
+from metrics.availability import absent_reason
 from metrics.labels import EMPLOYMENT_NAMES, NOT_RECORDED, ROLE_NAMES, name_of
 from metrics.worker_detail import worker_activity
 from metrics.workers import worker_table, working_days
@@ -32,6 +33,8 @@ days = working_days(ctx.view.period)
 grids = charts.grid_loads(table)
 norm = charts.norm_summary(grids)
 unstaffed = len(charts.grids_under(ctx.tree, ctx.focus.area_ids) - set(grids["area_id"]))
+EMPLOYMENT = ("workers", "employment")
+unknown_employment = ctx.db.schema.absent(*EMPLOYMENT)  # then no worker is known to be full-time
 left, right = st.columns(2)
 with left:
     if shown.empty:
@@ -40,13 +43,16 @@ with left:
         st.plotly_chart(charts.grade_distribution(shown, f"综合得分等级分布（{len(shown)} 人，按上方筛选）"))
     caption(ctx)
 with right:
-    if grids.empty:
-        st.info("所选区域没有在岗网格员，无法计算每名网格员服务户数。")
+    if unknown_employment:
+        st.info(f"{absent_reason([EMPLOYMENT], ctx.db.schema)}，无法区分专职网格员，每名专职网格员服务户数无数据。")
+    elif grids.empty:
+        st.info("所选区域没有在岗专职网格员，无法计算每名专职网格员服务户数。")
     else:
         st.plotly_chart(charts.load_histogram(
-            grids, f"每名网格员服务户数：{len(grids)} 个网格中 {norm['below']} 个低于 300 户、{norm['above']} 个高于 500 户"))
-    caption(ctx, f"低于 300 户 {norm['below']} 个、高于 500 户 {norm['above']} 个网格；"
-                 f"另有 {unstaffed} 个网格无在岗网格员（不计入）")
+            grids, f"每名专职网格员服务户数：{len(grids)} 个网格中 {norm['below']} 个低于 300 户、{norm['above']} 个高于 500 户"))
+    if not unknown_employment:
+        caption(ctx, f"规范：每个网格 300–500 户、配 1 名专职网格员，兼职网格员不计；低于 300 户 {norm['below']} 个、"
+                     f"高于 500 户 {norm['above']} 个网格；另有 {unstaffed} 个网格无在岗专职网格员（不计入）")
 
 st.subheader("人员绩效明细（点击表头排序，点击一行查看个人档案）")
 ctx.reveal("网格员绩效")  # the audit line before any name is drawn
@@ -58,7 +64,7 @@ linked = charts.row_of(view.index, st.query_params.get("worker"))  # ?worker= ti
 picked = st.dataframe(view, on_select="rerun", selection_mode="single-row", hide_index=True, placeholder="—",
                       key=picked_key, selection_default=None if linked is None else {"selection": {"rows": [linked]}},
                       column_config=number_columns(view))
-caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/网格员仅对在岗网格员计算；"
+caption(ctx, f"工作日 {days} 天；排名在同一岗位内比较，并列取相同名次；户数/专职网格员 = 所在网格户数 / 在岗专职网格员数（兼职不计）；"
              f"— 表示无数据或不适用；{ctx.privacy_note()}")
 
 rows = [r for r in (picked.selection.rows if picked else []) if r < len(view)]

@@ -12,15 +12,15 @@ from data_access.demo.timeline import seconds
 from data_access.demo.city import City
 
 TOTAL_WORKERS = 1000
-FULL_TIME = 200
+INTAKE_2021 = 200           # of the grids' own (full-time) 网格员, hired together ~5 years before `end`
 EXTRA_INACTIVE_SHARE = 0.05
 
 
 @dataclass(frozen=True)
 class Staff:
     workers: pd.DataFrame
-    primary: np.ndarray         # worker id of each grid's own 网格员
-    extra: np.ndarray           # id of the grid's additional part-time 网格员, or -1
+    primary: np.ndarray         # worker id of each grid's own 网格员 (its one full-time 专职网格员)
+    extra: np.ndarray           # id of the grid's additional part-time 网格员 (兼职), or -1
     extra_from: np.ndarray      # seconds: extra worker's hire date (or +inf when none)
     extra_until: np.ndarray     # seconds: the day the extra worker left (+inf while active)
 
@@ -54,18 +54,22 @@ def build_staff(seed: int, city: City, end: datetime) -> Staff:
     n = len(area_id)
     ids = np.arange(1, n + 1)
 
-    # About 200 full-time grid workers (recruited as social workers ~5 years ago), mostly urban.
-    urban = city.grid_street < texts.URBAN_STREETS
-    p_full = np.where(urban, 3.0, 1.0) / np.where(urban, 3.0, 1.0).sum()
+    # The norm: a grid of 300–500 households (about 1,000 residents) has one full-time grid worker.
+    # Every grid's own 网格员 is that 专职网格员; instructors, chiefs and the extra 网格员 are part-time
+    # (兼职: community cadres, building heads, volunteers).
     full_time = np.zeros(n, bool)
-    full_time[rng.choice(grids, FULL_TIME, replace=False, p=p_full)] = True
+    full_time[:grids] = True
 
     years_before_end = np.concatenate([
         rng.uniform(3.2, 10.0, grids),
         rng.uniform(3.5, 12.0, len(city.community_ids) + len(city.workarea_ids)),
         rng.uniform(0.2, 8.0, n_extra),                 # some extra workers joined during the window
     ])
-    years_before_end[full_time] = rng.uniform(5.0, 5.8, full_time.sum())
+    # Fangzi's 2021 intake of social workers as grid workers, mostly posted in the urban streets.
+    urban = city.grid_street < texts.URBAN_STREETS
+    p_intake = np.where(urban, 3.0, 1.0) / np.where(urban, 3.0, 1.0).sum()
+    intake = rng.choice(grids, INTAKE_2021, replace=False, p=p_intake)
+    years_before_end[intake] = rng.uniform(5.0, 5.8, INTAKE_2021)
     hired = [(end - timedelta(days=float(y) * 365.25)).date() for y in years_before_end]
 
     active = np.ones(n, bool)

@@ -1,5 +1,5 @@
 """网格员绩效 figures and tables (pure): the worker table as shown, grade distribution, households per
-grid worker against the 300–500 norm, and one worker's components, daily field work and cases.
+full-time grid worker against the 300–500 norm, and one worker's components, daily field work and cases.
 
 Worker names are personal data: every builder that shows a name masks it (张*明)."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from metrics.privacy import mask_name
 from metrics.workers import COMPONENTS
 from ui.figures.common import layout as _layout, numbers, time_axis
 
-NORM = (300, 500)  # households per grid worker (docs/metrics.md: 网格员绩效)
+NORM = (300, 500)  # households per grid with its one full-time grid worker (docs/metrics.md: 网格员绩效)
 GRADE_COLORS = {"A": "#2e7d32", "B": "#7cb342", "C": "#fbc02d", "D": "#fb8c00", "E": "#e53935"}
 COMPONENT_NAMES = {"visits": "走访户次", "patrol_days": "巡查天数", "valid_report": "有效上报率",
                    "verify_on_time": "按时核实率", "grid_on_time": "网格按期结案率", "grid_satisfaction": "网格群众满意率"}
@@ -51,7 +51,7 @@ def table_view(table: pd.DataFrame, area_names, reveal: bool = False) -> pd.Data
         "走访户次": table["visits"], "巡查天数": table["patrol_days"], "上报数": table["reported"],
         "有效上报率": pct("valid_report_rate"), "按时核实率": pct("c_verify_on_time"),
         "网格按期结案率": pct("c_grid_on_time"), "网格满意率": pct("c_grid_satisfaction"),
-        "户数/网格员": numbers(table["households_per_worker"]).round(0),
+        "户数/专职网格员": numbers(table["households_per_worker"]).round(0),
     })
     out.index = table["worker_id"].astype(int).to_numpy()
     order = table["role"].map({r: i for i, r in enumerate(ROLE_NAMES)}).fillna(len(ROLE_NAMES)).to_numpy()
@@ -78,7 +78,7 @@ def grade_distribution(table: pd.DataFrame, title: str) -> go.Figure:
 
 
 def grid_loads(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per grid with active 网格员: households per grid worker and whether it is in the norm."""
+    """One row per grid with an active full-time 网格员: households per full-time grid worker and whether it is in the norm."""
     rows = table[(table["role"] == "grid_worker") & table["households_per_worker"].notna()]
     grids = rows.drop_duplicates("area_id")[["area_id", "households_per_worker"]].reset_index(drop=True)
     low, high = NORM
@@ -126,7 +126,7 @@ def load_histogram(grids: pd.DataFrame, title: str, width: int = 25) -> go.Figur
         fig.add_vline(x=x, line=dict(color="#c62828", dash="dash", width=2), annotation_text=name,
                       annotation_position="top")
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(title="每名网格员服务户数")
+    fig.update_xaxes(title="每名专职网格员服务户数")
     top = int((bins["below"] + bins["within"] + bins["above"]).max()) if len(bins) else 0
     fig.update_yaxes(title="网格数", rangemode="tozero", dtick=1 if top <= 8 else None)
     return _layout(fig, title, height=380, hovermode="closest")
