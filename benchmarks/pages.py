@@ -13,8 +13,6 @@ first (`data_access.demo`, ending `--end`); for PostgreSQL and MySQL/MariaDB bui
 from __future__ import annotations
 
 import argparse
-import os as _os
-_os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # AppTest outside a server warns "no runtime" on every page
 import json
 import os
 import statistics
@@ -138,13 +136,12 @@ def main(argv=None) -> int:
     street = args.street or street
     config = Path(tempfile.mkdtemp()) / "config.toml"
     config.write_text('[auth]\nmode = "none"\n', encoding="utf-8")
-    os.environ.update(GRID_DB_URL=args.url, GRID_CONFIG=str(config))
+    # STREAMLIT_LOGGER_LEVEL before Streamlit is imported: AppTest outside a server warns "no runtime"
+    # on every page, which would bury the table.
+    os.environ.update(GRID_DB_URL=args.url, GRID_CONFIG=str(config), STREAMLIT_LOGGER_LEVEL="error")
     os.environ.pop("GRID_AUTH_MODE", None)
     os.chdir(ROOT)
     clock = QueryClock()
-    from streamlit import logger
-
-    logger.set_log_level("error")  # AppTest outside a server warns of "no runtime" on every page
 
     from data_access.db import describe
 

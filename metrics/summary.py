@@ -11,7 +11,6 @@ import pandas as pd
 from data_access.db import Database
 from metrics.availability import reasons
 from metrics.buckets import mark_partial
-from metrics.parallel import run_all
 from metrics.period import Period, bucket_end
 from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
@@ -99,16 +98,14 @@ def summarize(db: Database, *, start: date, end: date, asof: datetime, scope: Sc
     tree = tree or AreaTree.load(db)
     focus = resolve(tree, scope, area_code)
     period = Period(start, end)
-    periods = {"current": (period, asof), **(comparison_periods(period, asof) if compare else {})}
-    rows = run_all({name: (lambda p=p, t=t: area_metrics(db, focus, p, t, model, tree=tree).iloc[0])
-                    for name, (p, t) in periods.items()})
-    row = rows.pop("current")
+    row = area_metrics(db, focus, period, asof, model, tree=tree).iloc[0]
     out = record(row)
     out["why"] = why_no_data(db.schema, row)
     if detail:
         out.update(record(row, ("filing_rate", "handled_n", "safety_missing", "safety_parts", "safety_note")))
-    for name, other in rows.items():
-        out[name] = record(other)
+    if compare:
+        for name, (other, other_asof) in comparison_periods(period, asof).items():
+            out[name] = record(area_metrics(db, focus, other, other_asof, model, tree=tree).iloc[0])
     return out
 
 
