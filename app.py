@@ -18,6 +18,7 @@ PAGES = {  # key → (file, title, icon, url path); ui.access.ROLE_PAGES says wh
     "overview": ("views/overview.py", "总览", ":material/dashboard:", None),
     "safety": ("views/safety.py", "平安指数", ":material/shield:", "safety"),
     "events": ("views/events.py", "事件办结", ":material/assignment_turned_in:", "events"),
+    "cases": ("views/cases.py", "事件明细", ":material/list_alt:", "cases"),
     "satisfaction": ("views/satisfaction.py", "群众满意度", ":material/sentiment_satisfied:", "satisfaction"),
     "workers": ("views/workers.py", "网格员绩效", ":material/badge:", "workers"),
     "weekly": ("views/weekly.py", "周报", ":material/summarize:", "weekly"),

@@ -72,7 +72,7 @@ def funnel(db: Database, *, start: date, end: date, asof: datetime, scope: Scope
     tree, focus = focus_for(db, tree, scope, area_code)
     row = aggregate(db, focus, Period(start, end), asof, [k for k, _ in FUNNEL]).iloc[0]
     counts = [whole(row[k]) for k, _ in FUNNEL]  # None: a stage the platform does not record
-    return pd.DataFrame({"stage": [label for _, label in FUNNEL], "count": counts,
+    return pd.DataFrame({"stage": [label for _, label in FUNNEL], "measure": [k for k, _ in FUNNEL], "count": counts,
                          "share": [c / counts[0] if counts[0] and c is not None else None for c in counts]})
 
 

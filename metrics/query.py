@@ -111,6 +111,13 @@ def _source_from(db: Database, ctx: Ctx, source: str, focus: Focus, groups: list
     return joined, where, keys
 
 
+def source_rows(db: Database, ctx: Ctx, source: str, focus: Focus, *, only: dict | None = None, window=None):
+    """(FROM, WHERE) of one source's rows in the focus and period, exactly as `aggregate` reads them:
+    the case list (metrics.case_list) lists the rows a figure counted through this same filter."""
+    joined, where, _keys = _source_from(db, ctx, source, focus, None, None, None, only, window)
+    return joined, where
+
+
 def source_statements(db: Database, ctx: Ctx, source: str, measures: list[Measure], focus: Focus, *,
                       groups: list[int] | None = None, grain: str | None = None, by: str | None = None,
                       only: dict | None = None, window=None) -> list[sa.Select]:

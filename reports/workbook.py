@@ -29,7 +29,7 @@ def _cell(v):
     return ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
 
 
-def _put(ws, row: int, column: int, value):
+def put_cell(ws, row: int, column: int, value):
     """Every cell of every sheet is written here. Text stays text whatever it starts with: an area
     named =HYPERLINK(…) or =1+1 is stored as that string (type "s", value unchanged) with Excel's
     quote prefix, the mark a typed leading apostrophe leaves, so it is never evaluated, not even
@@ -48,7 +48,7 @@ def to_xlsx(review: WeeklyReview) -> bytes:
         kinds = list(frame.pop("_kind")) if "_kind" in frame else None
         for r, values in enumerate([list(frame.columns), *frame.itertuples(index=False)], start=1):
             for c, value in enumerate(values, start=1):
-                _put(ws, r, c, value)
+                put_cell(ws, r, c, value)
         for c, col in enumerate(frame.columns, start=1):
             head = ws.cell(row=1, column=c)
             head.font, head.fill = Font(bold=True), HEADER_FILL

@@ -10,7 +10,8 @@ NAN = float("nan")
 
 
 def test_funnel_values_are_the_stage_counts():
-    stages = pd.DataFrame({"stage": ["上报", "立案", "派遣", "结案"], "count": [21, 19, 18, 14],
+    stages = pd.DataFrame({"stage": ["上报", "立案", "派遣", "结案"], "measure": ["reported", "filed", "dispatched", "closed"],
+                           "count": [21, 19, 18, 14],
                            "share": [1, 19 / 21, 18 / 21, 14 / 21]})
     fig = charts.funnel(stages, "漏斗")
     trace = fig.data[0]
@@ -22,7 +23,8 @@ def test_funnel_values_are_the_stage_counts():
 
 
 def test_a_stage_the_platform_does_not_record_says_so():
-    stages = pd.DataFrame({"stage": ["上报", "立案", "派遣", "结案"], "count": [21, 19, None, 14],
+    stages = pd.DataFrame({"stage": ["上报", "立案", "派遣", "结案"], "measure": ["reported", "filed", "dispatched", "closed"],
+                           "count": [21, 19, None, 14],
                            "share": [1, 19 / 21, None, 14 / 21]})
     trace = charts.funnel(stages, "漏斗").data[0]
     assert list(trace.x) == [21, 19, 0, 14] and list(trace.text)[2] == "无数据"

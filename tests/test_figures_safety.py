@@ -15,14 +15,16 @@ def test_hour_weekday_cells_sum_to_the_event_count():
     assert sum(map(sum, fig.data[0].z)) == 11
 
 
-def test_area_category_matrix_keeps_codes_for_drilling():
+def test_area_category_cells_name_their_area_and_dimension():
     rows = pd.DataFrame({"code": ["S1", "S1", "S2"], "name": ["东", "东", "西"], "label": ["城市管理", "消防", "城市管理"],
-                         "reported": [5, 1, 7]})
+                         "key": ["city_management", "fire", "city_management"], "reported": [5, 1, 7]})
     m = safety.area_category_matrix(rows)
     assert list(m.index) == [("S2", "西"), ("S1", "东")]  # busiest area first
     assert m.to_numpy().sum() == 13
     fig = safety.area_category_heatmap(rows, "t")
-    assert fig.data[0].customdata[0][0][0] == "S2"
+    # a click names the cell: its area and its dimension (事件明细 lists exactly those cases)
+    assert list(fig.data[0].customdata[0][0]) == ["S2", "city_management"]
+    assert list(fig.data[0].customdata[1][1]) == ["S1", "fire"]
 
 
 def test_index_trend_bands_follow_the_grades():

@@ -154,7 +154,7 @@ def test_area_in_url_shows_the_street(page):
     # 4 | 24 30 47 | 48 | 147
     assert chart(at, "办结时长分布")["data"][0]["y"] == [0, 0, 1, 0, 0, 3, 1, 1, 0]
     assert list(at.dataframe[0].value.index) == ["W1"]  # S1's only child is its work area
-    assert [b.label for b in at.button] == ["测试区"]
+    assert [b.label for b in at.button] == ["测试区", "查看超期未结的 4 件事件"]  # the breadcrumb; the overdue list
 
 
 def test_empty_grid_says_so_in_words(page):

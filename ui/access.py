@@ -18,7 +18,7 @@ from ui.format import md_escape
 
 # Pages per role, by key (see PAGES in app.py); the first is the role's start page. The wall display
 # gets the wall only: no page with personal data, no export.
-ANALYSIS = ["overview", "safety", "events", "satisfaction", "workers"]
+ANALYSIS = ["overview", "safety", "events", "cases", "satisfaction", "workers"]
 ROLE_PAGES = {
     "leader": ANALYSIS + ["weekly", "quality", "wall"],
     "official": ANALYSIS + ["weekly", "quality", "wall"],

@@ -15,6 +15,7 @@ from metrics.scope import LEVEL_NAMES
 from metrics.stable_index import INSUFFICIENT
 from metrics.summary import KPI_ROW
 from ui import format as fmt, glossary
+from ui.case_links import open_cases
 from ui.context import AppContext
 from ui.state import PRESETS, View, drill, write_view
 
@@ -111,6 +112,20 @@ def drill_from_chart(event) -> None:
     points = event.selection.points if event else []
     if points and points[0].get("customdata"):
         drill(points[0]["customdata"][0])
+
+
+def cases_from_chart(event, keys: tuple[str, ...], rows=None) -> None:
+    """Open 事件明细 on the cases behind a clicked point: its customdata, named by `keys` in order
+    ("area" an area code, the others ui.case_links filters such as "category", "measure", "wh").
+    With `rows` (a Series), the first customdata entry is a row label and the value is rows[label]."""
+    points = event.selection.points if event else []
+    data = points[0].get("customdata") if points else None
+    if data is not None and data != []:
+        data = data if isinstance(data, list) else [data]
+        if rows is not None:
+            data = [rows.loc[data[0]], *data[1:]]
+        values = dict(zip(keys, data))
+        open_cases(values.pop("area", None), **values)
 
 
 def drill_from_table(event, codes) -> None:

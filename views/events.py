@@ -4,8 +4,9 @@ import streamlit as st
 
 from metrics import breakdowns, cases, events_extra
 from ui import format as fmt
-from ui.components import (breadcrumb, caption, children_level, drill_from_chart, drill_from_table, kpi, kpi_rows,
-                           number_columns)
+from ui.case_links import open_cases
+from ui.components import (breadcrumb, caption, cases_from_chart, children_level, drill_from_chart, drill_from_table,
+                           kpi, kpi_rows, number_columns)
 from ui.context import current
 from ui.figures import events as charts
 
@@ -20,14 +21,19 @@ st.caption(ctx.caption())
 
 data = ctx.summary()
 kpi_rows(CARDS, data, per_row=4)
+if data["overdue_open"] and st.button(f"查看超期未结的 {fmt.count(data['overdue_open'])} 件事件", icon=":material/list_alt:",
+                                      type="tertiary"):
+    open_cases(measure="overdue_open")
 
 left, right = st.columns(2)
 with left:
     if data["reported"]:
-        st.plotly_chart(charts.funnel(ctx.metric(breakdowns.funnel), "事件流转漏斗（上报→立案→派遣→结案）"))
+        stages = st.plotly_chart(charts.funnel(ctx.metric(breakdowns.funnel), "事件流转漏斗（上报→立案→派遣→结案）"),
+                                 on_select="rerun", selection_mode="points", key=f"events_funnel_{key}")
+        cases_from_chart(stages, ("measure",))
     else:
         st.info("所选区域在该周期内没有上报事件。可在左侧更换统计周期。")
-    caption(ctx, "百分比为占上报数的比例")
+    caption(ctx, "百分比为占上报数的比例；点击一个环节查看其事件")
 with right:
     hist = ctx.metric(breakdowns.handling_histogram)
     if hist["count"].sum():
@@ -60,16 +66,20 @@ with left:
     if by_category.empty:
         st.info("该周期内没有上报事件，无法按类别统计。")
     else:
-        st.plotly_chart(charts.rate_bars(by_category, "各类别结案率与按期结案率", label="label", code="key"))
-    caption(ctx)
+        bars = st.plotly_chart(charts.rate_bars(by_category, "各类别结案率与按期结案率", label="label", code="key"),
+                               on_select="rerun", selection_mode="points", key=f"events_category_{key}")
+        cases_from_chart(bars, ("category",))
+    caption(ctx, "点击类别查看其周期内上报的事件")
 with right:
     by_source = ctx.metric(breakdowns.breakdown, by="source", names=("reported",))
     levels = ctx.metric(events_extra.resolution_levels)
     if by_source.empty:
         st.info("该周期内没有上报事件，无法按来源统计。")
     else:
-        st.plotly_chart(charts.sources(by_source, "事件来源（上报数）"))
-    caption(ctx)
+        bars = st.plotly_chart(charts.sources(by_source, "事件来源（上报数）"), on_select="rerun", selection_mode="points",
+                               key=f"events_source_{key}")
+        cases_from_chart(bars, ("source",), by_source["key"])
+    caption(ctx, "点击来源查看其事件")
     if levels["closed"].sum():
         st.plotly_chart(charts.resolution_levels(
             levels, f"结案事件化解层级 · 网格内化解率 {fmt.pct(charts.grid_share(levels))}（小事不出网格）"))
@@ -83,6 +93,10 @@ overdue = ctx.metric(cases.overdue_cases, unmasked=ctx.unmasked)
 if overdue.empty:
     st.info(f"截至 {ctx.view.asof:%Y-%m-%d %H:%M} 没有超期未结的事件。")
 else:
-    st.dataframe(charts.overdue_table(overdue), hide_index=True)
+    row = st.dataframe(charts.overdue_table(overdue), hide_index=True, on_select="rerun", selection_mode="single-row",
+                       key=f"events_overdue_{key}")
+    if row and row.selection.rows:
+        open_cases(case=int(overdue["id"].iloc[row.selection.rows[0]]))
 shown = f"，显示超期最久的 {len(overdue)} 件" if len(overdue) < (data["overdue_open"] or 0) else ""
-caption(ctx, f"共 {fmt.count(data['overdue_open'] or 0)} 件{shown}；超期按统计时点计、不论立案日期；{ctx.privacy_note()}")
+caption(ctx, f"共 {fmt.count(data['overdue_open'] or 0)} 件{shown}；超期按统计时点计、不论立案日期；点击一行查看办理过程；"
+             f"{ctx.privacy_note()}")

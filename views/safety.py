@@ -6,7 +6,7 @@ import streamlit as st
 from metrics import breakdowns, geo
 from metrics.stable_index import INSUFFICIENT, method_note, trend_note
 from ui import format as fmt
-from ui.components import breadcrumb, caption, drill_from_chart
+from ui.components import breadcrumb, caption, cases_from_chart
 from ui.context import current
 from ui.figures import maps, safety
 from ui.figures.common import GRAIN_NAMES, grain_for, has_index
@@ -73,14 +73,16 @@ cells = ctx.metric(breakdowns.breakdown, by="weekday_hour", names=("reported",))
 if cells.empty:
     b.info("该周期内没有上报事件。")
 else:
-    b.plotly_chart(safety.hour_weekday_heatmap(cells, "事件发生时段：星期 × 小时"))
+    hours = b.plotly_chart(safety.hour_weekday_heatmap(cells, "事件发生时段：星期 × 小时（点击查看事件）"),
+                           on_select="rerun", selection_mode="points", key=f"hours_{ctx.view.area_code}")
+    cases_from_chart(hours, ("wh",))
 caption(ctx)
 
 rows = ctx.metric(breakdowns.breakdown, by="dimension", names=("reported",), per_child=True)
 if rows.empty:
     st.info("没有下级区域，或该周期内没有上报事件。")
 else:
-    heat = st.plotly_chart(safety.area_category_heatmap(rows, "下级区域 × 事件类别（件），点击下钻"),
+    heat = st.plotly_chart(safety.area_category_heatmap(rows, "下级区域 × 事件类别（件），点击查看事件"),
                            on_select="rerun", selection_mode="points", key=f"heat_{ctx.view.area_code}")
-    drill_from_chart(heat)
+    cases_from_chart(heat, ("area", "dimension"))
     caption(ctx)

@@ -33,7 +33,8 @@ def funnel(stages: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Funnel(y=stages["stage"], x=stages["count"].where(known, 0), text=text, texttemplate="%{text}",
                               textposition="auto", textfont=dict(size=16),
                               marker_color=["#90caf9", "#64b5f6", "#1e88e5", "#1565c0"],
-                              connector=dict(fillcolor="#e3f2fd"), hovertemplate="%{y}：%{text}<extra></extra>"))
+                              connector=dict(fillcolor="#e3f2fd"), customdata=[[m] for m in stages["measure"]],
+                              hovertemplate="%{y}：%{text}<extra>点击查看事件</extra>"))
     return _layout(fig, title, height=380, hovermode="closest")
 
 
@@ -79,12 +80,14 @@ def rate_bars(data: pd.DataFrame, title: str, label: str = "name", code: str = "
 
 
 def sources(data: pd.DataFrame, title: str) -> go.Figure:
-    """上报数 per source, most first, with its share of all reports."""
+    """上报数 per source, most first, with its share of all reports. customdata is each bar's row label
+    in `data` (not its code, which is the platform's text), for a click to look the source up."""
     data = data.sort_values("reported", ascending=True)
     total = data["reported"].sum()
     fig = go.Figure(go.Bar(y=plain_all(data["label"]), x=data["reported"], orientation="h", marker_color="#5c6bc0",
                            text=[f"{n:,}（{n / total:.1%}）" if total else fmt.count(n) for n in data["reported"]],
-                           textposition="outside", hovertemplate="%{y}：%{x:,} 件<extra></extra>"))
+                           customdata=[[i] for i in data.index], textposition="outside",
+                           hovertemplate="%{y}：%{x:,} 件<extra>点击查看事件</extra>"))
     fig.update_xaxes(title="上报数", **_counts_axis(data["reported"].max()))
     return _layout(fig, title, height=max(300, 44 * len(data) + 110), hovermode="closest")
 

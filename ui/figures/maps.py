@@ -413,3 +413,27 @@ def grade_legend(grades: Iterable[Grade] = DEFAULT_GRADES, no_data: bool = True)
         items.append(LegendItem(INSUFFICIENT, INSUFFICIENT_COLOR, ""))  # too few cases to grade (stable method)
         items.append(LegendItem(NO_DATA_LABEL, NO_DATA_COLOR, ""))
     return items
+
+
+CASE_POINT = [211, 47, 47, 255]  # the case: red over the grid's grey
+
+
+def case_map(grid: Mapping[str, Any], point: tuple[float, float] | None, settings: MapSettings | None = None,
+             height: int = 300, width: int = 420) -> pdk.Deck | None:
+    """事件明细's small map: the case's grid (its outline, or a circle at its coordinates) and the case
+    as a red dot where it was reported. None when neither can be placed."""
+    settings = settings or MapSettings()
+    records = map_records(pd.DataFrame([{**grid, "safety_index": None}]), settings.city_box, TILE_FILL_ALPHA)
+    layers = _area_layers(records)
+    extent = [r["polygon"] for r in records.polygons] + [_point_box(r["position"]) for r in records.points]
+    if point is not None:
+        layers.append(pdk.Layer("ScatterplotLayer", id="case", data=[{"position": list(point)}],
+                                get_position="position", get_fill_color=CASE_POINT, get_line_color=POINT_OUTLINE,
+                                get_radius=8, radius_units="'pixels'", line_width_units="'pixels'",
+                                get_line_width=2, stroked=True, filled=True, pickable=False))
+        extent.append(_point_box(list(point)))
+    if not extent:
+        return None
+    return pdk.Deck(layers=layers, initial_view_state=view_state(extent, settings, width, height),
+                    map_provider=None, map_style=basemap_style(settings.tile_url), height=height,
+                    tooltip={**TOOLTIP, "style": TOOLTIP_STYLE}, views=[pdk.View(type="MapView", controller=True)])

@@ -25,9 +25,12 @@ def hour_weekday_matrix(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def hour_weekday_heatmap(cells: pd.DataFrame, title: str) -> go.Figure:
+    """customdata holds each cell's key (weekday·100 + hour): a click lists its cases (事件明细)."""
     m = hour_weekday_matrix(cells)
+    keys = [[[d * 100 + h] for h in range(24)] for d in range(1, 8)]
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=list(m.columns), y=list(m.index), colorscale="YlOrRd",
-                               hovertemplate="%{y} %{x}：%{z:,} 件<extra></extra>", colorbar=dict(title="件")))
+                               customdata=np.array(keys), colorbar=dict(title="件"),
+                               hovertemplate="%{y} %{x}：%{z:,} 件<extra>点击查看事件</extra>"))
     fig.update_yaxes(autorange="reversed")
     return layout(fig, title, height=330, hovermode="closest")
 
@@ -40,12 +43,15 @@ def area_category_matrix(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def area_category_heatmap(rows: pd.DataFrame, title: str) -> go.Figure:
-    """Each cell: events of a category in a child area. customdata holds the area code (click to drill)."""
+    """Each cell: events of a dimension in a child area. customdata holds [area code, dimension key],
+    so a click lists that cell's cases (事件明细)."""
     m = area_category_matrix(rows)
-    codes = [[code] * m.shape[1] for code, _ in m.index]
+    key_of = dict(zip(rows["label"], rows["key"].astype(str)))
+    cells = [[[code, key_of[label]] for label in m.columns] for code, _ in m.index]
     fig = go.Figure(go.Heatmap(z=m.to_numpy(), x=plain_all(m.columns), y=[plain(name) for _, name in m.index],
-                               customdata=np.array(codes)[..., None], colorscale="Blues", text=m.to_numpy(),
-                               texttemplate="%{text:,}", hovertemplate="%{y} · %{x}：%{z:,} 件<extra>点击下钻</extra>"))
+                               customdata=np.array(cells, dtype=object), colorscale="Blues", text=m.to_numpy(),
+                               texttemplate="%{text:,}",
+                               hovertemplate="%{y} · %{x}：%{z:,} 件<extra>点击查看事件</extra>"))
     fig.update_yaxes(autorange="reversed")
     return layout(fig, title, height=max(300, 30 * m.shape[0] + 110), hovermode="closest")
 

@@ -1,0 +1,102 @@
+"""事件明细's URL: the filters of the list (?measure=overdue_open&category=CM01…), the open case
+(?case=17), and the links other pages' figures open it with.
+
+Everything here is the URL's text, so nothing is trusted: a value that names no known metric,
+status, level or category is dropped with a notice, codes are bound as query parameters (never
+written into SQL), and no filter can reach beyond the user's scope (metrics.case_list only adds
+conditions to a scoped query).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.case_list import LISTABLE, SORTS, CaseFilter
+from metrics.labels import STATUS_NAMES
+from ui.format import md_escape
+
+CASES_PAGE = "views/cases.py"
+LEVELS = ("grid", "community", "street", "district")
+FILTER_KEYS = ("measure", "category", "dimension", "source", "wh", "status", "level", "overdue", "reopened", "q")
+MAX_TEXT = 40  # a case number or a code; longer text is no filter value
+
+
+def _code(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text if text and len(text) <= MAX_TEXT and text.isprintable() else None
+
+
+def _weekday_hour(text: str | None) -> int | None:
+    """星期×时段 as the heatmap keys it (weekday·100 + hour: 314 is Wednesday 14:00)."""
+    try:
+        value = int(text or "")
+    except ValueError:
+        return None
+    return value if 1 <= value // 100 <= 7 and 0 <= value % 100 <= 23 else None
+
+
+def filter_from_url(categories: dict) -> tuple[CaseFilter, int, list[str]]:
+    """(the list's filter, its page number, notices for values that were dropped). `categories` maps
+    the platform's category codes to names: the URL's code is matched as text, then bound as the
+    platform's own value (an integer code stays an integer)."""
+    qp, notices = st.query_params, []
+
+    def known(key: str, allowed) -> str | None:
+        value = qp.get(key)
+        if value is not None and value not in allowed:
+            notices.append(f"链接中的筛选条件 {key}={md_escape(value[:MAX_TEXT])} 无法识别，已忽略。")
+            return None
+        return value
+
+    measure = known("measure", LISTABLE) or "reported"
+    by_text = {str(code): code for code in categories}
+    breakdown = []
+    if (cat := known("category", by_text)) is not None:
+        breakdown.append(("category", by_text[cat]))
+    for key in ("dimension", "source"):
+        if (value := _code(qp.get(key))) is not None:
+            breakdown.append((key, value))
+    if (wh := _weekday_hour(qp.get("wh"))) is not None:
+        breakdown.append(("weekday_hour", wh))
+    search = (qp.get("q") or "").strip()[:MAX_TEXT]
+    f = CaseFilter(measure=measure, breakdown=tuple(breakdown), status=known("status", STATUS_NAMES),
+                   level=known("level", LEVELS), overdue=qp.get("overdue") == "1", reopened=qp.get("reopened") == "1",
+                   search=search if search.isprintable() else "", sort=known("sort", SORTS) or "newest")
+    try:
+        page = max(1, int(qp.get("page") or 1))
+    except ValueError:
+        page = 1
+    return f, page, notices
+
+
+def case_from_url() -> int | None | str:
+    """The open case's id, None without one, or the URL's text when it is no id (answered like an
+    unknown case: 该事件不存在或无权查看)."""
+    text = st.query_params.get("case")
+    if text is None:
+        return None
+    return int(text) if text.isdigit() and len(text) <= 18 else text
+
+
+def set_params(**values) -> None:
+    """Write filters to the URL (None, False or "" removes one); a changed filter goes back to page 1."""
+    changed = False
+    for key, value in values.items():
+        text = None if value in (None, False, "") else ("1" if value is True else str(value))
+        if st.query_params.get(key) != text:
+            changed = True
+            if text is None:
+                del st.query_params[key]
+            else:
+                st.query_params[key] = text
+    if changed and "page" not in values and "page" in st.query_params:
+        del st.query_params["page"]
+
+
+def open_cases(area_code: str | None = None, **filters) -> None:
+    """Switch to 事件明细 listing the cases behind a clicked figure: the current view (period, as-of,
+    area — or the clicked child area) and `filters` (measure=…, category=…, wh=…)."""
+    params = dict(st.session_state.get("view_params", {}))
+    if area_code:
+        params["area"] = area_code
+    params.update({k: ("1" if v is True else str(v)) for k, v in filters.items() if v not in (None, False, "")})
+    st.switch_page(CASES_PAGE, query_params=params)
