@@ -84,8 +84,11 @@ def _statement(db: Database, ctx: Ctx, focus, f: CaseFilter, period: Period, aso
         where.append(MEASURES["overdue_open"].where(ctx))  # the one definition of 超期未结
     if f.reopened:
         where.append(e.reopen_count > 0)
-    if f.status:
-        where.append(ctx.is_(e.status, "events", "status", f.status))
+    if f.status == "closed":  # the status as the list shows it: as of T, like the figures
+        where.append(ctx.closed())
+    elif f.status:
+        recorded = ctx.is_(e.status, "events", "status", f.status)
+        where.append(recorded if f.status == "rejected" else sa.and_(recorded, ctx.open_at_asof()))
     if f.level:
         where.append(ctx.is_(e.resolved_level, "events", "resolved_level", f.level))
     if f.search:

@@ -8,7 +8,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from metrics.formats import overdue
+from metrics.formats import duration
 from reports.workbook import FORMULA_STARTS, HEADER_FILL, put_cell
 
 COLUMNS = ("上报时间", "案卷号", "网格", "事件类别", "来源", "状态", "办理期限", "期限情况", "办结时长（小时）")
@@ -23,9 +23,9 @@ def due_text(row) -> str:
         return "无期限"
     if row["state"] == "closed":
         late = (row["closed_at"] - row["deadline_at"]).total_seconds() / 3600
-        return "按期结案" if late <= 0 else f"超期 {overdue(late)}结案"
+        return "按期结案" if late <= 0 else f"超期 {duration(late)}结案"
     left = row["hours_left"]
-    return f"剩余 {overdue(left)}" if left >= 0 else f"超期 {overdue(-left)}"
+    return f"剩余 {duration(left)}" if left >= 0 else f"超期 {duration(-left)}"
 
 
 def status_text(row) -> str:

@@ -94,3 +94,24 @@ def test_every_page_on_the_foreign_platform(foreign_url, monkeypatch, tmp_path):
     for page in PAGES:
         at.switch_page(page).run()
         assert_clean(at)
+
+
+def test_the_case_list_on_the_foreign_platform(foreign_db):
+    """The bars of the sources chart list as many cases as they show, the unmapped code 17 included;
+    a filter on a column the platform lacks is refused by name; a record without a deadline says so."""
+    from metrics.breakdowns import breakdown
+    from metrics.case_list import CaseFilter, case_page, unsupported
+    from metrics.case_record import case_record
+    from metrics.scope import Scope
+    city = Scope.everywhere()
+    bars = breakdown(foreign_db, scope=city, by="source", names=["reported"], **KW)
+    for key, reported in zip(bars["key"], bars["reported"]):
+        total, rows = case_page(foreign_db, scope=city, case_filter=CaseFilter(breakdown=(("source", key),)), **KW)
+        assert total == reported == len(rows), key
+    total, rows = case_page(foreign_db, scope=city, case_filter=CaseFilter(breakdown=(("source", "17"),)), **KW)
+    assert total == 2 and set(rows["source"]) == {"其他（原值 17）"}
+    assert case_page(foreign_db, scope=city, **KW)[0] == 7
+    assert unsupported(foreign_db, CaseFilter(overdue=True, reopened=True, level="grid")) == ["返工", "化解层级", "超期"]
+    first = int(case_page(foreign_db, scope=city, **KW)[1]["id"].iloc[0])
+    rec = case_record(foreign_db, scope=city, case_id=first, **KW)
+    assert rec["verdict"]["kind"] in ("no_deadline", "rejected") and rec["deadline_at"] is None

@@ -16,8 +16,8 @@ from data_access.schema import CANONICAL, REQUIRED, REQUIRED_TABLES
 from tests.apptest import assert_clean, open_app
 from tests.conftest import DIALECTS
 
-PAGES = ["views/overview.py", "views/safety.py", "views/events.py", "views/satisfaction.py", "views/workers.py",
-         "views/weekly.py", "views/quality.py", "views/wall.py"]
+PAGES = ["views/overview.py", "views/safety.py", "views/events.py", "views/cases.py", "views/satisfaction.py",
+         "views/workers.py", "views/weekly.py", "views/quality.py", "views/wall.py"]
 OPTIONAL_TABLES = [t for t in CANONICAL if t not in REQUIRED_TABLES]
 
 
@@ -96,6 +96,10 @@ def test_every_page_survives_the_shape(load_database, monkeypatch, tmp_path, dia
             assert_clean(at)
         except AssertionError as exc:
             raise AssertionError(f"{page} on {name}: {exc}") from None
+    at.query_params["case"] = "2"  # a case record (E2, in every shape) with whatever the shape lacks
+    at.switch_page("views/cases.py").run()
+    assert_clean(at)
+    assert any(t.value.startswith("事件 ") for t in at.title), f"case record on {name}"
 
 
 def test_toml_of_a_shape_reads_back():

@@ -11,6 +11,7 @@ from ui.access import log_export
 from ui.case_links import LEVELS, case_from_url, filter_from_url, set_params
 from ui.components import breadcrumb, caption
 from ui.context import current
+from metrics.formats import duration
 from ui.figures import cases as figures
 from ui.figures.maps import case_map
 
@@ -39,19 +40,29 @@ def show_record(ctx, case) -> None:
         return
     st.title(f"事件 {fmt.md_escape(rec['case_no'] or rec['id'])}")
     st.caption(f"{' › '.join(fmt.md_escape(p) for p in rec['path'])} · 数据截至 {ctx.data_asof:%Y-%m-%d %H:%M}")
-    facts = {"状态": rec["status"] if not (rec["state"] == "open" and rec["status"] == "已结案") else "截至统计时点未结案",
-             "事件类别": rec["category"], "来源": rec["source"], "化解层级": rec["resolved_level"],
+    open_now = rec["state"] == "open"
+    facts = {"状态": "截至统计时点未结案" if open_now and rec["status"] == "已结案" else rec["status"],
+             "事件类别": rec["category"], "来源": rec["source"],
+             "化解层级": "—（未结案）" if open_now else rec["resolved_level"],
              "返工次数": fmt.NO_DATA if rec["reopen_count"] is None else str(rec["reopen_count"])}
     for (label, value), col in zip(facts.items(), st.columns(len(facts))):
         col.metric(label, value)
     sla = f"类别办理时限 {rec['sla_hours']:g} 小时" if rec["sla_hours"] else "类别未设办理时限"
     deadline = f"办理期限 {rec['deadline_at']:%Y-%m-%d %H:%M}" if rec["deadline_at"] is not None else "无办理期限"
-    took = f" · 上报至结案 {figures.duration(rec['handling_hours'])}" if rec["handling_hours"] is not None else ""
-    st.markdown(f"**{figures.verdict_text(rec['verdict'])}** · {sla} · {deadline}{took}")
+    took = f" · 上报至结案 {duration(rec['handling_hours'])}" if rec["handling_hours"] is not None else ""
+    color = figures.VERDICT_COLORS.get(rec["verdict"]["kind"], "gray")
+    st.markdown(f":{color}[**{figures.verdict_text(rec['verdict'])}**] · {sla} · {deadline}{took}")
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(figures.timeline(rec, ctx.view.asof, "办理过程（上报 → 受理 → 派遣 → 结案）"))
-        st.dataframe(figures.steps_table(rec), hide_index=True)
+        st.markdown("**办理过程**")
+        boxes = st.columns(len(case_record.STEPS))
+        for step, box in zip(figures.stepper(rec), boxes):
+            with box.container(border=True):
+                st.markdown(f"**{step['step']}**")
+                st.markdown(step["at"] or f":gray[{step['note']}]")
+                if step["at"] and step["note"]:
+                    st.caption(step["note"])
+        st.caption("时间为上报、受理（核实）、派遣、结案各环节的记录时间；统计时点之后的环节不显示")
     with right:
         grid = {"area_id": 0, "code": rec["grid_code"], "name": rec["grid"], "boundary": rec["boundary"]}
         point = (rec["lon"], rec["lat"]) if rec["lon"] is not None else None
@@ -131,11 +142,14 @@ if missing:
 total, rows = ctx.metric(case_list.case_page, case_filter=flt, page=page)
 pages = max(1, -(-total // case_list.PAGE_SIZE))
 table = case_export.case_table(rows)
+st.markdown(f"**共 {fmt.count(total)} 件** · 第 {min(page, pages)} / {pages} 页")
 if total == 0:
     st.info("没有符合条件的事件。可放宽筛选条件或更换统计周期。")
 else:
-    picked = st.dataframe(table.drop(columns=["id"]), hide_index=True, on_select="rerun", selection_mode="single-row",
-                          key=f"cases_table_{hash((flt, page))}", column_config={"办结时长（小时）": st.column_config.NumberColumn(format="%.1f")})
+    shown = table.drop(columns=["id"]).assign(**{"办结时长（小时）": [  # "—" rather than the table's "None"
+        "—" if fmt.missing(v) else f"{v:,.1f}" for v in table["办结时长（小时）"]]})
+    picked = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row", height=560,
+                          key=f"cases_table_{hash((flt, page))}")
     if picked and picked.selection.rows:
         set_params(case=int(table["id"].iloc[picked.selection.rows[0]]))
         st.rerun()

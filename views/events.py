@@ -23,7 +23,7 @@ data = ctx.summary()
 kpi_rows(CARDS, data, per_row=4)
 if data["overdue_open"] and st.button(f"查看超期未结的 {fmt.count(data['overdue_open'])} 件事件", icon=":material/list_alt:",
                                       type="tertiary"):
-    open_cases(measure="overdue_open")
+    open_cases(measure="overdue_open", sort="deadline")  # longest overdue first, as the list below
 
 left, right = st.columns(2)
 with left:

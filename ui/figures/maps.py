@@ -434,6 +434,7 @@ def case_map(grid: Mapping[str, Any], point: tuple[float, float] | None, setting
         extent.append(_point_box(list(point)))
     if not extent:
         return None
-    return pdk.Deck(layers=layers, initial_view_state=view_state(extent, settings, width, height),
+    room = (width / 4, height / 4)  # zoomed out a little: the grid with some space around it
+    return pdk.Deck(layers=layers, initial_view_state=view_state(extent, settings, width, height, room),
                     map_provider=None, map_style=basemap_style(settings.tile_url), height=height,
                     tooltip={**TOOLTIP, "style": TOOLTIP_STYLE}, views=[pdk.View(type="MapView", controller=True)])
