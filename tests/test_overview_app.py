@@ -49,7 +49,8 @@ def test_area_in_url_drills_in_and_breadcrumb_walks_back(app):
     m = metrics(at)
     assert m["上报数"][0] == "10" and m["结案率"][0] == "66.7%"  # S1: 6 of 9 filed closed
     assert at.title[0].value == "总览 · 东街道"  # S1 is named 东街道 in the fixture
-    assert [b.label for b in at.button] == ["测试区"]  # the breadcrumb: the district above S1
+    assert [b.label for b in at.button][0] == "测试区"  # the breadcrumb: the district above S1 …
+    assert [b.label for b in at.button][1:] == ["查看超期未结的 4 件事件"]  # … and the 超期未结 card's cases
     at.button[0].click().run()
     assert at.query_params["area"] in ("D", ["D"])  # the URL now names the district
     # (AppTest keeps its first query string on reruns; the numbers after a click are checked in

@@ -107,6 +107,13 @@ def kpi_card(kpi: Kpi, data: dict, container) -> None:
     box.caption(extra)
 
 
+def overdue_button(data: dict) -> None:
+    """Under the KPI cards: the 超期未结 card's cases in 事件明细, longest overdue first."""
+    n = data.get("overdue_open")
+    if n and st.button(f"查看超期未结的 {fmt.count(n)} 件事件", icon=":material/list_alt:", type="tertiary"):
+        open_cases(measure="overdue_open", sort="deadline")
+
+
 def drill_from_chart(event) -> None:
     """Drill into the area a clicked plotly point carries as customdata[0] (its area code)."""
     points = event.selection.points if event else []

@@ -148,10 +148,13 @@ if total == 0:
 else:
     shown = table.drop(columns=["id"]).assign(**{"办结时长（小时）": [  # "—" rather than the table's "None"
         "—" if fmt.missing(v) else f"{v:,.1f}" for v in table["办结时长（小时）"]]})
-    picked = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row", height=560,
-                          key=f"cases_table_{hash((flt, page))}")
+    picked = st.dataframe(shown, hide_index=True, on_select="rerun", selection_mode="single-row",
+                          height=min(560, 35 * (len(shown) + 1) + 3),  # a short list without empty rows
+                          key=f"cases_table_{hash((flt, page))}_{st.session_state.get('cases_round', 0)}")
     if picked and picked.selection.rows:
         set_params(case=int(table["id"].iloc[picked.selection.rows[0]]))
+        # a new table key for the way back: the ticked row would otherwise reopen this case at once
+        st.session_state["cases_round"] = st.session_state.get("cases_round", 0) + 1
         st.rerun()
 nav = st.columns([1, 5])
 page = nav[0].number_input("页码", min_value=1, max_value=pages, value=min(page, pages), step=1, key=f"cases_page_{page}")

@@ -6,7 +6,7 @@ from metrics import breakdowns, cases, events_extra
 from ui import format as fmt
 from ui.case_links import open_cases
 from ui.components import (breadcrumb, caption, cases_from_chart, children_level, drill_from_chart, drill_from_table,
-                           kpi, kpi_rows, number_columns)
+                           kpi, kpi_rows, number_columns, overdue_button)
 from ui.context import current
 from ui.figures import events as charts
 
@@ -21,9 +21,7 @@ st.caption(ctx.caption())
 
 data = ctx.summary()
 kpi_rows(CARDS, data, per_row=4)
-if data["overdue_open"] and st.button(f"查看超期未结的 {fmt.count(data['overdue_open'])} 件事件", icon=":material/list_alt:",
-                                      type="tertiary"):
-    open_cases(measure="overdue_open", sort="deadline")  # longest overdue first, as the list below
+overdue_button(data)
 
 left, right = st.columns(2)
 with left:

@@ -5,7 +5,7 @@ from ui.figures import overview as charts
 from ui.figures.common import GRAIN_NAMES, grain_for, has_index, pending_note
 from ui.figures.quality import tree_notice
 from ui.components import (KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows,
-                           number_columns)
+                           number_columns, overdue_button)
 from ui.context import current
 
 ctx = current()
@@ -24,6 +24,7 @@ data = ctx.summary()
 if not data["reported"] and not data["satisfaction_n"]:
     st.info("所选区域在该周期内没有上报事件，也没有满意度评价。可在左侧更换统计周期。")
 kpi_rows(KPIS, data, per_row=5)
+overdue_button(data)
 if data["safety_missing"]:
     st.caption("平安指数未计入（无数据）的指标：" + "、".join(data["safety_missing"]))
 

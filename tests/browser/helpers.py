@@ -103,6 +103,18 @@ def shot(page, name: str, top: bool = True) -> Path:
     return path
 
 
+def click_top_bar(page, chart_text: str) -> None:
+    """Click the bar drawn highest in the first chart whose text holds `chart_text`."""
+    chart = page.locator(f'{MAIN} [data-testid="stPlotlyChart"]').filter(has_text=chart_text).first
+    bars = chart.locator(".barlayer .point path")
+    bars.first.wait_for()
+    top = min(bars.all(), key=lambda b: b.bounding_box()["y"])  # drawn highest
+    top.scroll_into_view_if_needed()
+    box = top.bounding_box()
+    # plotly's drag layer lies over the bars and takes the click, so click the spot, not the element
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def errors(page) -> list[str]:
     """Texts of Streamlit exception boxes and st.error alerts on the page."""
     return [t.strip() for t in page.locator(ERROR_BOXES).all_inner_texts()]

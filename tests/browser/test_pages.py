@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.browser.helpers import MAIN, captions, errors, js, kpis, nav_links, open, period_selection, query, \
-    rerun_after, shot, title, wait_until
+from tests.browser.helpers import MAIN, captions, click_top_bar, errors, js, kpis, nav_links, open, period_selection, \
+    query, rerun_after, shot, title, wait_until
 
 # Used when st.navigation shows no menu (it hides it while the app has a single page). Once the
 # app has several pages the list is read from the sidebar instead; add pages here only if needed.
@@ -46,16 +46,9 @@ def click_table_row(page, row: int = 0) -> None:
     page.mouse.click(box["x"] + MARKER_X, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
 
 
-def click_top_bar(page) -> None:
+def click_ranking_bar(page) -> None:
     """Click the top bar (the best-ranked child) of the ranking chart."""
-    chart = page.locator(f'{MAIN} [data-testid="stPlotlyChart"]').filter(has_text="平安指数").first
-    bars = chart.locator(".barlayer .point path")
-    bars.first.wait_for()
-    top = min(bars.all(), key=lambda b: b.bounding_box()["y"])  # drawn highest
-    top.scroll_into_view_if_needed()
-    box = top.bounding_box()
-    # plotly's drag layer lies over the bars and takes the click, so click the spot, not the element
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    click_top_bar(page, "平安指数")
 
 
 def click_map_centre(page) -> None:
@@ -67,7 +60,7 @@ def click_map_centre(page) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
-CLICKS = {"table": click_table_row, "chart": click_top_bar}
+CLICKS = {"table": click_table_row, "chart": click_ranking_bar}
 
 
 def drill_into_child(page, how: str) -> None:
