@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = {  # page file → title, in menu order
-    "views/overview.py": "总览", "views/safety.py": "平安指数", "views/events.py": "事件办结",
+    "views/overview.py": "总览", "views/safety.py": "平安指数", "views/events.py": "事件办结", "views/cases.py": "事件明细",
     "views/satisfaction.py": "群众满意度", "views/workers.py": "网格员绩效", "views/weekly.py": "周报",
     "views/quality.py": "数据质量", "views/wall.py": "指挥大屏",
 }

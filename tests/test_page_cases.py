@@ -63,6 +63,13 @@ def test_filters_from_a_link_and_words_for_unknown_ones(open_page):
     assert len(at.warning) >= 3 and all("无法识别" in w.value for w in at.warning[-3:])
 
 
+def test_the_source_filter(open_page):
+    # 群众上报 in P: E3 E8 E13 E18 E23 (a plain query of the fixture); a source bar's link lands here too
+    at = open_page(PAGE, source="resident")
+    assert total_line(at).startswith("**共 5 件**") and set(listed(at)["来源"]) == {"群众上报"}
+    assert next(s for s in at.selectbox if s.label == "来源").value == "resident"
+
+
 def test_a_filter_widget_writes_the_link(open_page):
     at = open_page(PAGE)
     next(t for t in at.toggle if t.label == "仅返工").set_value(True).run()

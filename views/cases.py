@@ -93,8 +93,6 @@ def figure_line(f: case_list.CaseFilter) -> str | None:
             parts.append(f"{WEEKDAY_NAMES[value // 100]} {value % 100:02d}时")
         elif key == "dimension":
             parts.append(name_of(DIMENSION_NAMES, value, "未知维度"))
-        elif key == "source":
-            parts.append(name_of(SOURCE_NAMES, value, "未记录"))
     return " · ".join(fmt.md_escape(p) for p in parts) or None
 
 
@@ -115,18 +113,20 @@ if line := figure_line(flt):
     box = st.container(border=True, horizontal=True, vertical_alignment="center")
     box.markdown(f"来自图表：{line}")
     if box.button("显示全部事件", type="tertiary"):
-        set_params(measure=None, dimension=None, source=None, wh=None)
+        set_params(measure=None, dimension=None, wh=None)
         st.rerun()
 
-row = st.columns([2, 2, 2, 2, 2])
-chosen_cat = dict(flt.breakdown).get("category")
-pick("事件类别", list(cats), chosen_cat, {k: str(v) for k, v in cats.items()}, "category", row[0])
-pick("状态", list(STATUS_NAMES), flt.status, STATUS_NAMES, "status", row[1])
-pick("化解层级", list(LEVELS), flt.level, LEVEL_NAMES, "level", row[2])
-sort = row[3].selectbox("排序", list(case_list.SORTS), index=list(case_list.SORTS).index(flt.sort),
+row = st.columns([2, 2, 2, 2, 2, 2])
+chosen = dict(flt.breakdown)
+pick("事件类别", list(cats), chosen.get("category"), {k: str(v) for k, v in cats.items()}, "category", row[0])
+sources = list(SOURCE_NAMES) + ([chosen["source"]] if chosen.get("source") not in (None, *SOURCE_NAMES) else [])
+pick("来源", sources, chosen.get("source"), {v: name_of(SOURCE_NAMES, v, "未记录") for v in sources}, "source", row[1])
+pick("状态", list(STATUS_NAMES), flt.status, STATUS_NAMES, "status", row[2])
+pick("化解层级", list(LEVELS), flt.level, LEVEL_NAMES, "level", row[3])
+sort = row[4].selectbox("排序", list(case_list.SORTS), index=list(case_list.SORTS).index(flt.sort),
                         format_func=case_list.SORTS.get, key=f"cases_sort_{flt.sort}")
 set_params(sort=None if sort == "newest" else sort)
-search = row[4].text_input("案卷号", value=flt.search, max_chars=40, placeholder="输入案卷号的一部分",
+search = row[5].text_input("案卷号", value=flt.search, max_chars=40, placeholder="输入案卷号的一部分",
                            key=f"cases_q_{flt.search}")
 set_params(q=search.strip())
 toggles = st.columns([2, 2, 6])
