@@ -50,6 +50,9 @@ class CaseFilter:
     reopened: bool = False
     search: str = ""
     sort: str = "newest"
+    after: datetime | None = None  # reported after this and up to `until`: the window of a surge alert
+    until: datetime | None = None
+    due_hours: float = 24.0  # for measure "due_soon" (临期)
 
     def __post_init__(self):
         if self.measure not in LISTABLE or self.sort not in SORTS:
@@ -91,9 +94,14 @@ def _statement(db: Database, ctx: Ctx, focus, f: CaseFilter, period: Period, aso
         where.append(recorded if f.status == "rejected" else sa.and_(recorded, ctx.open_at_asof()))
     if f.level:
         where.append(ctx.is_(e.resolved_level, "events", "resolved_level", f.level))
+    if f.after is not None:
+        where.append(e.reported_at > f.after)
+    if f.until is not None:
+        where.append(e.reported_at <= f.until)
     if f.search:
         text = sa.cast(e.case_no, sa.String).contains(f.search, autoescape=True)
-        where.append(sa.or_(text, e.id == int(f.search)) if f.search.isdigit() else text)
+        number = f.search.isascii() and f.search.isdigit() and len(f.search) <= 18  # fits a BIGINT
+        where.append(sa.or_(text, e.id == int(f.search)) if number else text)
     state = sa.case((sa.not_(ctx.filed()), "rejected"), (ctx.closed(), "closed"), else_="open")
     hours = sa.case((MEASURES["handled_n"].where(ctx), handling_hours(ctx)))
     cols = [e.id.label("id"), e.case_no.label("case_no"), e.reported_at.label("reported_at"),
@@ -102,7 +110,7 @@ def _statement(db: Database, ctx: Ctx, focus, f: CaseFilter, period: Period, aso
             state.label("state"), e.deadline_at.label("deadline_at"), e.closed_at.label("closed_at"),
             hours.label("handling_hours")]
     stmt = sa.select(*cols).select_from(joined.join(a, e.grid_id == a.c.id)).where(*where)
-    params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof,
+    params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, "due_hours": float(f.due_hours),
               **{f"only_{k}": v for k, v in only.items()}}
     return stmt, params, hours
 

@@ -3,6 +3,7 @@ columns — no personal data, which the list never shows — and nothing a sprea
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 from openpyxl import Workbook
@@ -52,10 +53,19 @@ def case_table(frame: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Beyond OWASP's =, +, -, @, tab and CR: "|" (DDE) and ";" (a formula where ";" separates fields),
+# and any of them after leading spaces, which Excel skips.
+CSV_STARTS = (*FORMULA_STARTS, "\n", "|", ";")
+
+
 def _safe(value):
-    """A CSV cell a spreadsheet reads as text: a leading =, +, -, @ or control character gets the
-    apostrophe Excel itself adds to typed text (OWASP, CSV injection)."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+    """A CSV cell a spreadsheet reads as text: control characters dropped, and a cell that could start
+    a formula gets the apostrophe Excel itself adds to typed text (OWASP, CSV injection)."""
+    if not isinstance(value, str):
+        return value
+    value = CONTROL.sub("", value)
+    return "'" + value if value.lstrip(" ").startswith(CSV_STARTS) else value
 
 
 def to_csv(table: pd.DataFrame) -> bytes:

@@ -105,7 +105,7 @@ def test_unmasked_record_is_audited_before_it_is_shown(open_page, users_file):
     assert_clean(at)
     assert "周小明" in page_text(at)
     entry = audit.recent(users_file, limit=1)[0]
-    assert (entry["user"], entry["action"], entry["detail"]) == ("root", "unmask", "事件明细")
+    assert (entry["user"], entry["action"], entry["detail"]) == ("root", "unmask", "事件明细·事件 9")
 
 
 def test_the_wall_account_has_no_case_list(open_page):
@@ -141,3 +141,71 @@ def test_downloads_hold_text_a_spreadsheet_never_runs():
     cell = ws["B2"]
     assert cell.value == "=HYPERLINK(\"http://evil.example\",\"x\")" and cell.data_type == "s" and cell.quotePrefix
     assert [c.value for c in ws[1]][0] == "上报时间" and ws.max_row == 3
+
+
+# ---- what an attack on the page found (each failed on the first version of the page) ----
+
+def test_a_hostile_category_name_in_the_record_is_text(open_page, fixture_copy):
+    from tests.markup import EVIL, markup_in
+    url = fixture_copy("UPDATE event_categories SET name = " + "'" + EVIL.replace("'", "''") + "' WHERE code = 'CM01'")
+    at = open_page(PAGE, url=url, link=True, case="2")
+    (value,) = [m.proto.body for m in at.metric if m.label == "事件类别"]
+    assert markup_in(value) == []
+
+
+def test_every_record_shown_in_clear_is_its_own_audit_line(open_page, users_file):
+    from data_access import audit
+    at = open_page(PAGE, user="root", case="9", area="G1")
+    next(t for t in at.toggle if t.label == UNMASK).set_value(True).run()
+    for case in ("18", "12"):
+        at.query_params["case"] = case
+        at.run()
+        assert_clean(at)
+    lines = [(e["action"], e["area"], e["detail"]) for e in audit.recent(users_file, limit=3)]
+    # newest first: each record with its id and the grid it is in, whatever area the page shows
+    assert lines == [("unmask", "G3", "事件明细·事件 12"), ("unmask", "G5", "事件明细·事件 18"),
+                     ("unmask", "G2", "事件明细·事件 9")]
+
+
+@pytest.mark.parametrize("params", [{"case": "²"}, {"case": "①"}, {"q": "²"}, {"q": "9" * 40}])
+def test_digits_that_are_no_number_do_not_break_the_page(open_page, params):
+    at = open_page(PAGE, **params)  # clean: no exception, no error box
+    if "case" in params:
+        assert [w.value for w in at.warning if "事件" in w.value] == [NOT_FOUND]
+
+
+def test_a_download_is_audited_before_its_file_is_made(users_file, monkeypatch):
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from data_access import audit
+    from data_access.errors import AuditUnavailable
+    from data_access.users import UserStore
+    from metrics.period import Period
+    from ui.access import audited_export
+
+    settings = SimpleNamespace(users_path=users_file, timezone=ZoneInfo("Asia/Shanghai"))
+    user, period = UserStore(users_file).get("s1"), Period.__new__(Period)
+    object.__setattr__(period, "start", __import__("datetime").date(2026, 3, 2))
+    object.__setattr__(period, "end", __import__("datetime").date(2026, 3, 9))
+    made = []
+    data = audited_export(settings, user, "S1", period, "cases-20260302-20260309.csv", lambda: made.append(1) or b"x")
+    assert not made  # nothing is built before the click
+    assert data() == b"x"
+    entry = audit.recent(users_file, 1)[0]
+    assert (entry["user"], entry["action"], entry["detail"]) == ("s1", "export", "cases-20260302-20260309.csv")
+
+    def refuse(*_a, **_k):
+        raise AuditUnavailable(OSError("disk full"))
+    monkeypatch.setattr(audit, "record", refuse)
+    with pytest.raises(AuditUnavailable):
+        audited_export(settings, user, "S1", period, "x.csv", lambda: made.append(2) or b"y")()
+    assert made == [1]  # no audit line, no file
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "\x00=4+4", ";=5+5", "|calc", "\n=1", "=1", "+1", "-1", "@x"])
+def test_csv_cells_that_could_start_a_formula(cell):
+    import csv
+    text = to_csv(HOSTILE.assign(案卷号=[cell, "ok"])).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[1][1].startswith("'") and rows[2][1] == "ok" and "\x00" not in text

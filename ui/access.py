@@ -144,6 +144,17 @@ def log_export(settings: Settings, user: User, area: str | None, period, file_na
                  period_to=period.end, detail=file_name, at=datetime.now(settings.timezone))
 
 
+def audited_export(settings: Settings, user: User, area: str | None, period, file_name: str, build):
+    """A download button's `data`: a callable that writes the export's audit line, then builds the
+    file. The file is made only on the click, in the same request, so no download goes unrecorded:
+    if the audit log cannot be written the download fails (an on_click audit runs in a separate
+    rerun, which a client can leave out)."""
+    def data() -> bytes:
+        log_export(settings, user, area, period, file_name)
+        return build()
+    return data
+
+
 def log_unmasked_view(settings: Settings, user: User, page: str, area: str | None, period) -> None:
     """One audit line per distinct unmasked view in a session (a rerun of the same view adds none)."""
     key = ("unmask", page, area, period.start, period.end)

@@ -74,7 +74,12 @@ def case_from_url() -> int | None | str:
     text = st.query_params.get("case")
     if text is None:
         return None
-    return int(text) if text.isdigit() and len(text) <= 18 else text
+    return int(text) if is_id(text) else text
+
+
+def is_id(text: str) -> bool:
+    """ASCII digits that fit a BIGINT ("²" and "①" are digits to Python, not to int())."""
+    return text.isascii() and text.isdigit() and len(text) <= 18
 
 
 def set_params(**values) -> None:

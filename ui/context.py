@@ -140,14 +140,15 @@ class AppContext:
             return self.view.area_code
         return ",".join(str(self.tree.row(i)["code"]) for i in self.focus.area_ids)
 
-    def reveal(self, page: str) -> None:
+    def reveal(self, page: str, area: str | None = None) -> None:
         """Call before fetching or drawing personal data: an unmasked view is written to the audit log
-        first, and if that fails the page shows why and stops, so nothing unmasked is sent."""
+        first (naming `area`, else the view's), and if that fails the page shows why and stops, so
+        nothing unmasked is sent."""
         if not self.unmasked:
             return
         from ui.access import log_unmasked_view
         try:
-            log_unmasked_view(self.settings, self.user, page, self.audit_area(), self.view.period)
+            log_unmasked_view(self.settings, self.user, page, area or self.audit_area(), self.view.period)
         except AuditUnavailable as exc:
             st.error(f"{exc}，因此不显示个人信息。请联系管理员。", icon=":material/error:")
             st.stop()

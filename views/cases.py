@@ -7,7 +7,7 @@ from metrics.definitions import METRICS
 from metrics.labels import DIMENSION_NAMES, LEVEL_NAMES, SOURCE_NAMES, STATUS_NAMES, WEEKDAY_NAMES, name_of
 from reports import case_export
 from ui import format as fmt
-from ui.access import log_export
+from ui.access import audited_export
 from ui.case_links import LEVELS, case_from_url, filter_from_url, set_params
 from ui.components import breadcrumb, caption
 from ui.context import current
@@ -30,11 +30,13 @@ def show_record(ctx, case) -> None:
     if st.button("返回列表", icon=":material/arrow_back:", type="tertiary"):
         set_params(case=None)
         st.rerun()
-    ctx.reveal("事件明细")  # the audit line before any personal data is fetched
     try:
         if not isinstance(case, int):
             raise case_list.CaseNotFound()
-        rec = ctx.metric(case_record.case_record, case_id=case, unmasked=ctx.unmasked)
+        rec = ctx.metric(case_record.case_record, case_id=case)  # masked: where it is, for the audit line
+        if ctx.unmasked:  # one audit line per record shown in clear, written before it is fetched
+            ctx.reveal(f"事件明细·事件 {rec['id']}", area=rec["grid_code"])
+            rec = ctx.metric(case_record.case_record, case_id=case, unmasked=True)
     except case_list.CaseNotFound as exc:
         st.warning(str(exc), icon=":material/block:")
         return
@@ -46,7 +48,7 @@ def show_record(ctx, case) -> None:
              "化解层级": "—（未结案）" if open_now else rec["resolved_level"],
              "返工次数": fmt.NO_DATA if rec["reopen_count"] is None else str(rec["reopen_count"])}
     for (label, value), col in zip(facts.items(), st.columns(len(facts))):
-        col.metric(label, value)
+        col.metric(label, fmt.md_escape(value))  # a metric's value is Markdown: category names are the platform's text
     sla = f"类别办理时限 {rec['sla_hours']:g} 小时" if rec["sla_hours"] else "类别未设办理时限"
     deadline = f"办理期限 {rec['deadline_at']:%Y-%m-%d %H:%M}" if rec["deadline_at"] is not None else "无办理期限"
     took = f" · 上报至结案 {duration(rec['handling_hours'])}" if rec["handling_hours"] is not None else ""
@@ -171,12 +173,12 @@ elif total:
         ctx.db, start=ctx.view.period.start, end=ctx.view.period.end, asof=ctx.view.asof, scope=ctx.scope,
         area_code=ctx.view.area_code, tree=ctx.tree, case_filter=flt))
     left, right = st.columns(2)
-    for box, ext, data, mime in ((left, "xlsx", lambda: case_export.to_xlsx(export(), "事件明细"),
-                                  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                                 (right, "csv", lambda: case_export.to_csv(export()), "text/csv")):
-        box.download_button(f"下载筛选结果（.{ext}）", data=data, file_name=f"{stem}.{ext}", mime=mime,
-                            on_click=log_export, args=(ctx.settings, ctx.user, ctx.audit_area(), ctx.view.period,
-                                                       f"{stem}.{ext}"), icon=":material/download:")
+    audit = (ctx.settings, ctx.user, ctx.audit_area(), ctx.view.period)
+    for box, ext, build, mime in ((left, "xlsx", lambda: case_export.to_xlsx(export(), "事件明细"),
+                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                                  (right, "csv", lambda: case_export.to_csv(export()), "text/csv")):
+        box.download_button(f"下载筛选结果（.{ext}）", data=audited_export(*audit, f"{stem}.{ext}", build),
+                            file_name=f"{stem}.{ext}", mime=mime, on_click="ignore", icon=":material/download:")
     limit = f"；最多 {fmt.count(case_list.EXPORT_LIMIT)} 件" if total > case_list.EXPORT_LIMIT else ""
     st.caption(f"导出当前筛选的全部 {fmt.count(min(total, case_list.EXPORT_LIMIT))} 件（不只本页）{limit}，"
                "列与本页相同、不含个人信息；每次导出都记入审计日志")

@@ -8,7 +8,7 @@ from metrics.scope import LEVEL_NAMES
 from reports import file_name, tables, to_docx, to_xlsx, weekly_charts
 from reports.charts import FontMissing, cjk_family
 from ui import format as fmt
-from ui.access import log_export
+from ui.access import audited_export
 from ui.components import KPIS, breadcrumb, kpi_rows, number_columns
 from ui.context import current
 from ui.figures.weekly import for_display, index_vs_last_week
@@ -98,18 +98,18 @@ if not ctx.user.may_export:
 else:
     xlsx_name, docx_name = file_name(review, "xlsx"), file_name(review, "docx")
     left, right = st.columns(2)
-    left.download_button("下载 Excel 周报（每表一页）", data=lambda: to_xlsx(review), file_name=xlsx_name,
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         icon=":material/table_view:", on_click=log_export,
-                         args=(ctx.settings, ctx.user, ctx.audit_area(), review.week, xlsx_name))
+    audit = (ctx.settings, ctx.user, ctx.audit_area(), review.week)
+    left.download_button("下载 Excel 周报（每表一页）", data=audited_export(*audit, xlsx_name, lambda: to_xlsx(review)),
+                         file_name=xlsx_name, mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         icon=":material/table_view:", on_click="ignore")
     try:
         cjk_family()  # the charts need a Chinese font: say so here rather than fail on the click
     except FontMissing as exc:
         right.warning(f"Word 周报暂不可用：{exc}", icon=":material/font_download_off:")
     else:
-        right.download_button("下载 Word 周报（含图表，可打印）", data=lambda: to_docx(review, weekly_charts(review)),
+        right.download_button("下载 Word 周报（含图表，可打印）",
+                              data=audited_export(*audit, docx_name, lambda: to_docx(review, weekly_charts(review))),
                               file_name=docx_name,
                               mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                              icon=":material/description:", on_click=log_export,
-                              args=(ctx.settings, ctx.user, ctx.audit_area(), review.week, docx_name))
+                              icon=":material/description:", on_click="ignore")
     st.caption("导出内容与本页相同，限于当前账号的权限范围；每次导出都记入审计日志")
