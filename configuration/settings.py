@@ -19,6 +19,7 @@ from data_access.db import check_url
 from data_access.errors import ConfigError
 from data_access.schema import SchemaMap
 from metrics.quality import CITY_BOX
+from metrics.alerts import AlertModel
 from metrics.safety_index import SafetyModel
 from metrics.stable_index import model_from_config
 from metrics.workers import WorkerModel
@@ -37,6 +38,7 @@ KEYS: dict[str, dict[str, type | tuple]] = {
     "safety_index": {"method": str, "window_days": int, "prior_cases": (int, float), "prior_exposure": (int, float),
                      "min_cases": int, "grade_margin": (int, float), "indicators": list, "grades": list},
     "worker_score": {"weights": dict, "visits_per_day": (int, float), "verify_minutes": int},
+    "alerts": {"baseline_weeks": int, "alpha": (int, float), "min_count": int, "due_hours": int, "overdue_jump": int},
     "schema": {"tables": dict, "columns": dict, "values": dict},
     "auth": {"mode": str, "proxy_header": str, "users_path": str, "oidc_provider": str,
              "session_hours": (int, float)},
@@ -76,6 +78,7 @@ class Settings:
     safety: SafetyModel
     workers: WorkerModel
     schema: SchemaMap
+    alerts: AlertModel = AlertModel()
     auth_mode: str = "builtin"
     proxy_header: str = "X-Forwarded-User"
     users_path: Path = ROOT / "data" / "users.sqlite"
@@ -195,9 +198,17 @@ def load_settings(path: str | Path | None = None, env: Mapping[str, str] | None 
                         float(mp.get("zoom", 10.5)), mp.get("tile_url", ""), tuple(float(v) for v in box)),
         safety=model_from_config(raw.get("safety_index")),
         workers=WorkerModel.from_config(raw.get("worker_score")),
+        alerts=_alerts(raw.get("alerts")),
         schema=SchemaMap.from_config(raw.get("schema")),
         **_auth(raw.get("auth", {}), env),
     )
+
+
+def _alerts(raw) -> AlertModel:
+    try:
+        return AlertModel.from_config(raw)
+    except ValueError as exc:
+        raise ConfigError("alerts", str(exc).removeprefix("alerts: "), raw) from exc
 
 
 def users_path(config: str | Path | None = None, path: str | Path | None = None) -> Path:

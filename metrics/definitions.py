@@ -46,6 +46,7 @@ class Ctx:
         self.a = schema.table("areas")
         self.asof = sa.bindparam("asof", type_=sa.DateTime)
         self.verify_hours = sa.bindparam("verify_hours", 0.5, type_=sa.Float)
+        self.due_hours = sa.bindparam("due_hours", 24.0, type_=sa.Float)  # 临期: due within this many hours
 
     def is_(self, expr, table: str, column: str, *canonical: str):
         """expr holds one of these canonical values (whatever codes the platform uses for them)."""
@@ -218,6 +219,10 @@ MEASURES = {m.name: m for m in [
             where=lambda c: sa.and_(c.open_at_asof(), c.e.c.reported_at <= c.asof, c.e.c.deadline_at < c.asof),
             help="统计时点未结案且已超过办理期限的事件，不论立案日期",
             recorded=(lambda c: sa.and_(c.open_at_asof(), c.e.c.reported_at <= c.asof), "deadline_at", "未结案事件")),
+    Measure(name="due_soon", label="临期", source="open_events", better="down",
+            where=lambda c: sa.and_(c.open_at_asof(), c.e.c.reported_at <= c.asof, c.e.c.deadline_at > c.asof,
+                                    hours_between(c.asof, c.e.c.deadline_at) <= c.due_hours),
+            help="统计时点未结案、将在规定时间（alerts.due_hours，默认 24 小时）内到期的事件"),
     Measure(name="handled_n", label="有效办结数", source="events", where=_handled,
             help="周期内立案并已结案、办结时长有效的事件数"),
     Measure(name="mean_hours", label="平均办结时长", kind="hours", better="down", source="events", agg="mean",

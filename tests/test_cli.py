@@ -88,3 +88,18 @@ def test_unknown_user_is_refused(load_database, users_file, tmp_path):
     done = cli("--from", "2026-03-02", "--to", "2026-03-09", "--url", load_database("duckdb"), "--user", "nobody",
                "--config", _users_config(tmp_path, users_file), "--json")
     assert done.returncode == 2 and done.stdout == "" and "nobody" in done.stderr
+
+
+def test_alerts_one_json_object_per_line(fixture_url):
+    done = subprocess.run([sys.executable, "-m", "metrics", "alerts", "--url", fixture_url, "--asof", "2026-03-09 00:00",
+                           "--json"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    keys = {"kind", "area_code", "area_name", "category_code", "category_name", "window_hours", "observed",
+            "expected", "p_value", "since"}
+    assert lines and all(keys <= set(line) for line in lines)
+    # the fixture's own week: 8 filed CM01 cases in the district against 5 in the 8 weeks before
+    week = next(x for x in lines if (x["kind"], x["area_code"], x["category_code"], x["window_hours"]) ==
+                ("surge", "D", "CM01", 168))
+    assert (week["observed"], week["expected"]) == (8, 0.69) and week["since"] == "2026-03-02T10:00"

@@ -8,6 +8,8 @@ conditions to a scoped query).
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import streamlit as st
 
 from metrics.case_list import LISTABLE, SORTS, CaseFilter
@@ -16,7 +18,8 @@ from ui.format import md_escape
 
 CASES_PAGE = "views/cases.py"
 LEVELS = ("grid", "community", "street", "district")
-FILTER_KEYS = ("measure", "category", "dimension", "source", "wh", "status", "level", "overdue", "reopened", "q")
+FILTER_KEYS = ("measure", "category", "dimension", "source", "wh", "status", "level", "overdue", "reopened", "q",
+               "after", "until")
 MAX_TEXT = 40  # a case number or a code; longer text is no filter value
 
 
@@ -57,15 +60,28 @@ def filter_from_url(categories: dict) -> tuple[CaseFilter, int, list[str]]:
             breakdown.append((key, value))
     if (wh := _weekday_hour(qp.get("wh"))) is not None:
         breakdown.append(("weekday_hour", wh))
+    after, until = _moment(qp.get("after"), "after", notices), _moment(qp.get("until"), "until", notices)
     search = (qp.get("q") or "").strip()[:MAX_TEXT]
     f = CaseFilter(measure=measure, breakdown=tuple(breakdown), status=known("status", STATUS_NAMES),
                    level=known("level", LEVELS), overdue=qp.get("overdue") == "1", reopened=qp.get("reopened") == "1",
-                   search=search if search.isprintable() else "", sort=known("sort", SORTS) or "newest")
+                   search=search if search.isprintable() else "", sort=known("sort", SORTS) or "newest",
+                   after=after, until=until)
     try:
         page = max(1, int(qp.get("page") or 1))
     except ValueError:
         page = 1
     return f, page, notices
+
+
+def _moment(text: str | None, key: str, notices: list) -> datetime | None:
+    """A window bound of a surge alert's link (YYYY-MM-DDTHH:MM); anything else is dropped, said."""
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text[:MAX_TEXT]).replace(tzinfo=None)
+    except ValueError:
+        notices.append(f"链接中的时间 {key}={md_escape(text[:MAX_TEXT])} 无法识别，已忽略。")
+        return None
 
 
 def case_from_url() -> int | None | str:
@@ -95,6 +111,20 @@ def set_params(**values) -> None:
                 st.query_params[key] = text
     if changed and "page" not in values and "page" in st.query_params:
         del st.query_params["page"]
+
+
+def open_alert(alert: dict, asof: datetime) -> None:
+    """事件明细 on the cases behind an alert: a surge's filed cases of its window, category (or
+    dimension) and area; the open cases of a 超期未结 jump; the 临期 cases of a grid and category."""
+    params = {"measure": {"surge": "filed", "overdue_jump": "overdue_open", "due_soon": "due_soon"}[alert["kind"]],
+              "category": alert.get("category_code"), "dimension": alert.get("dimension"), "sort": "deadline"}
+    if alert["kind"] == "overdue_jump":
+        params["sort"] = "deadline"
+    if alert["kind"] == "surge":
+        after = asof - timedelta(hours=alert["window_hours"])
+        params.update(sort=None, after=after.isoformat(timespec="minutes"), until=asof.isoformat(timespec="minutes"),
+                      period="custom", to=(asof.date() + timedelta(days=1)).isoformat(), **{"from": after.date().isoformat()})
+    open_cases(alert["area_code"], asof=asof.isoformat(timespec="minutes"), **params)
 
 
 def open_cases(area_code: str | None = None, **filters) -> None:

@@ -1,5 +1,7 @@
 """事件明细: the cases of the current area and period — or exactly those behind a clicked figure —
 filtered, sorted, paged and downloadable; ?case=<id> opens one case's record (docs/pages.md)."""
+from dataclasses import replace
+
 import streamlit as st
 
 from metrics import case_list, case_record
@@ -95,6 +97,9 @@ def figure_line(f: case_list.CaseFilter) -> str | None:
             parts.append(f"{WEEKDAY_NAMES[value // 100]} {value % 100:02d}时")
         elif key == "dimension":
             parts.append(name_of(DIMENSION_NAMES, value, "未知维度"))
+    if f.after or f.until:
+        parts.append(f"上报时间 {f.after:%m-%d %H:%M} 后至 {f.until:%m-%d %H:%M}" if f.after and f.until
+                     else f"上报时间 {(f.after or f.until):%m-%d %H:%M} {'后' if f.after else '前'}")
     return " · ".join(fmt.md_escape(p) for p in parts) or None
 
 
@@ -109,13 +114,14 @@ st.title(f"事件明细 · {ctx.area_name}")
 st.caption(ctx.caption())
 cats = ctx.metric(case_list.categories)
 flt, page, notices = filter_from_url(cats)
+flt = replace(flt, due_hours=ctx.settings.alerts.due_hours)  # 临期 as the alerts count it
 for notice in notices:
     st.warning(notice, icon=":material/filter_alt_off:")
 if line := figure_line(flt):
     box = st.container(border=True, horizontal=True, vertical_alignment="center")
     box.markdown(f"来自图表：{line}")
     if box.button("显示全部事件", type="tertiary"):
-        set_params(measure=None, dimension=None, wh=None)
+        set_params(measure=None, dimension=None, wh=None, after=None, until=None)
         st.rerun()
 
 row = st.columns([2, 2, 2, 2, 2, 2])
@@ -135,6 +141,7 @@ toggles = st.columns([2, 2, 6])
 set_params(overdue=toggles[0].toggle("仅超期未结", value=flt.overdue, key=f"cases_overdue_{flt.overdue}"),
            reopened=toggles[1].toggle("仅返工", value=flt.reopened, key=f"cases_reopened_{flt.reopened}"))
 flt, page, _ = filter_from_url(cats)  # as the widgets left the URL
+flt = replace(flt, due_hours=ctx.settings.alerts.due_hours)
 
 missing = case_list.unsupported(ctx.db, flt)
 if missing:

@@ -3,6 +3,7 @@ import streamlit as st
 
 from ui.figures import overview as charts
 from ui.figures.common import GRAIN_NAMES, grain_for, has_index, pending_note
+from ui.alerts_panel import alerts_section
 from ui.figures.quality import tree_notice
 from ui.components import (KPIS, breadcrumb, children_level, drill_from_chart, drill_from_table, kpi_rows,
                            number_columns, overdue_button)
@@ -27,6 +28,8 @@ kpi_rows(KPIS, data, per_row=5)
 overdue_button(data)
 if data["safety_missing"]:
     st.caption("平安指数未计入（无数据）的指标：" + "、".join(data["safety_missing"]))
+
+alerts_section(ctx)
 
 grain = grain_for(ctx.view.period.days)
 trend = ctx.trend(grain)

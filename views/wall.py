@@ -12,6 +12,7 @@ from dataclasses import replace
 import streamlit as st
 
 from data_access.errors import DatabaseUnavailable
+from metrics import alerts as alert_metrics
 from metrics import geo
 from metrics import wall as wall_metrics
 from ui import access, cache_hygiene, resilience
@@ -59,6 +60,7 @@ def live() -> None:
         hot_cats = _safe(lambda: day.metric(wall_metrics.hot_spots, by="category"))
         newest = _safe(lambda: day.metric(wall_metrics.newest_list))
         overdue = _safe(lambda: day.metric(wall_metrics.overdue_list))
+        found = _safe(lambda: day.metric(alert_metrics.alerts, model=settings.alerts))
         if centre == "map":
             children = _safe(period.children)
             shapes = _safe(lambda: period.metric(geo.area_shapes))
@@ -72,6 +74,8 @@ def live() -> None:
             st.warning(f"无法连接数据库（{resilience.current().target}），系统每 {every} 秒自动重试。",
                        icon=":material/cloud_off:")
         # else: the stale warning (drawn above by the first kept figure) says which time is shown
+        if line := fig.alert_line(found):
+            st.markdown(line)
 
     with st.container(key="wall-kpis", horizontal=True, gap="small"):
         for tile in fig.kpi_tiles(counts or {}, summary or {}, fig.period_name(period.view)):

@@ -284,6 +284,17 @@ def status_line(asof: datetime, refresh_seconds: int, view: View) -> str:
             f"周期指标：{PRESETS[view.preset] if view.preset != 'custom' else '自定义'}（{view.period.label()}）")
 
 
+def alert_line(found: list[dict] | None) -> str | None:
+    """The strip's 预警: the strongest surge or 超期未结 jump in words, and how many more (Markdown,
+    database names escaped); None without any. 临期 cases are the 超期最久 panel's business."""
+    loud = [a for a in found or [] if a["kind"] != "due_soon"]
+    if not loud:
+        return None
+    top = loud[0]
+    more = f" · 另 {len(loud) - 1} 条" if len(loud) > 1 else ""
+    return f":red[**预警**] {fmt.md_escape(top['area_name'])} {fmt.md_escape(top['words'])}{more}"
+
+
 # ---- charts: small SVG pictures ----
 #
 # The wall's charts are SVG drawn here and shown with st.image (an <img>, so nothing in them can
