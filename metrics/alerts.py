@@ -10,7 +10,8 @@ predictive: negative binomial with r = S + ½ and p = W / (W + 1) (mean (S + ½)
 seen before expects ½ / W, not 0). A unit alerts when it has at least `min_count` cases and its
 upper-tail probability is below `alpha` / m, m being the number of units with any case in the
 current or baseline windows (Bonferroni): over a whole city the chance of one false alarm per run is
-at most `alpha`. One query reads the counts, per grid × category × week back; the roll-up to
+at most `alpha`. Below an alerting area its children are tested again, corrected only for their
+number and needing only `min_count_below` cases (drill_down). One query reads the counts, per grid × category × week back; the roll-up to
 streets, dimensions and windows is done here on those aggregates.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -41,17 +43,20 @@ class AlertModel:
     baseline_weeks: int = 8
     alpha: float = 0.05
     min_count: int = 5
+    min_count_below: int = 3  # below an alerting area, where the surge is needs fewer cases to show
     due_hours: int = 24
     overdue_jump: int = 5  # 超期未结 up by at least this many in 24 hours (and by half) is a jump
 
     @classmethod
     def from_config(cls, raw: Mapping | None) -> "AlertModel":
         raw = dict(raw or {})
-        model = cls(**{k: raw[k] for k in ("baseline_weeks", "alpha", "min_count", "due_hours", "overdue_jump")
+        model = cls(**{k: raw[k] for k in ("baseline_weeks", "alpha", "min_count", "min_count_below", "due_hours",
+                                                        "overdue_jump")
                        if k in raw})
-        if not (2 <= model.baseline_weeks <= 26 and 0 < model.alpha < 1 and model.min_count >= 1
+        if not (2 <= model.baseline_weeks <= 26 and 0 < model.alpha < 1 and model.min_count >= model.min_count_below >= 1
                 and model.due_hours >= 1 and model.overdue_jump >= 1):
-            raise ValueError("alerts: baseline_weeks 2–26, 0 < alpha < 1, min_count, due_hours, overdue_jump ≥ 1")
+            raise ValueError("alerts: baseline_weeks 2–26, 0 < alpha < 1, min_count ≥ min_count_below ≥ 1, "
+                             "due_hours and overdue_jump ≥ 1")
         return model
 
 
@@ -142,15 +147,39 @@ def surges(db: Database, *, start: date, end: date, asof: datetime, scope: Scope
     tree, focus = focus_for(db, tree, scope, area_code)
     tests = surge_tests(db, start=start, end=end, asof=asof, scope=scope, area_code=area_code, tree=tree, model=model)
     weeks = model.baseline_weeks
-    threshold = model.alpha / max(1, len(tests))
-    # Only a count of at least min_count above its expectation can alert: the exact tail for those.
-    candidates = tests[(tests["observed"] >= model.min_count) & (tests["observed"] > tests["expected"])].copy()
+    # Only a count of at least min_count (below an alerting area min_count_below) above its expectation
+    # can alert: the exact tail for those.
+    candidates = tests[(tests["observed"] >= model.min_count_below) & (tests["observed"] > tests["expected"])].copy()
     candidates["p_value"] = [upper_tail(int(x), float(b) + 0.5, weeks / (weeks + 1))
                              for x, b in zip(candidates["observed"], candidates["base"])]
-    alerts = candidates[candidates["p_value"] < threshold].sort_values(["p_value", "observed"],
-                                                                        ascending=[True, False])
+    candidates["threshold"] = model.alpha / max(1, len(tests))
+    top = candidates[(candidates["observed"] >= model.min_count) & (candidates["p_value"] < candidates["threshold"])]
+    alerts = drill_down(tree, tests, top, candidates, model)
+    alerts = alerts.sort_values(["p_value", "observed"], ascending=[True, False])
     names = _categories(db)[0] if len(alerts) else {}
-    return [_surge(tree, names, a, threshold) for a in alerts.to_dict("records")]
+    return [_surge(tree, names, a) for a in alerts.to_dict("records")]
+
+
+def drill_down(tree: AreaTree, tests: pd.DataFrame, found: pd.DataFrame, candidates: pd.DataFrame,
+                model: AlertModel) -> pd.DataFrame:
+    """Below an area that alerts, its children are tested again for the same category (or
+    dimension) and window, corrected only for those children: where in a surging street it is. A
+    street-wide campaign spreads over its grids, and the whole-city correction would hide them."""
+    key = ["unit", "key", "window_hours"]
+    parent = pd.Series([tree.parent(int(a)) for a in tests["area_id"]], index=tests.index)
+    siblings = tests.assign(parent=parent).groupby(["parent", *key])["area_id"].transform("size")
+    candidates = candidates.assign(parent=parent.loc[candidates.index], siblings=siblings.loc[candidates.index])
+    frontier, done = found, set(found.index)
+    while len(frontier):
+        under = set(zip(frontier["area_id"], *(frontier[k] for k in key)))
+        kids = candidates[np.array([(p, *rest) in under for p, *rest in
+                                    zip(candidates["parent"], *(candidates[k] for k in key))], dtype=bool)
+                          & ~candidates.index.isin(done)]
+        kids = kids.assign(threshold=model.alpha / kids["siblings"])
+        frontier = kids[kids["p_value"] < kids["threshold"]]
+        done |= set(frontier.index)
+        found = pd.concat([found, frontier])
+    return found.drop(columns=["parent", "siblings"], errors="ignore")
 
 
 def _categories(db: Database) -> tuple[dict, dict]:
@@ -161,12 +190,12 @@ def _categories(db: Database) -> tuple[dict, dict]:
     return dict(zip(frame["code"], frame["name"])), {k: v for k, v in dims.items() if not pd.isna(v)}
 
 
-def _surge(tree: AreaTree, names: dict, a: dict, threshold: float) -> dict:
+def _surge(tree: AreaTree, names: dict, a: dict) -> dict:
     row = tree.row(int(a["area_id"]))
     category = a["unit"] == "category"
     what = str(names.get(a["key"], a["key"])) if category else DIMENSION_NAMES.get(a["key"], str(a["key"]))
     window = "近24小时" if a["window_hours"] == 24 else "近7天"
-    strength = "极显著偏高" if a["p_value"] < threshold / 100 else "显著偏高"
+    strength = "极显著偏高" if a["p_value"] < a["threshold"] / 100 else "显著偏高"
     since = None if pd.isna(a["since"]) else pd.Timestamp(a["since"]).to_pydatetime()
     return {"kind": "surge", "area_id": int(a["area_id"]), "area_code": str(row["code"]), "area_name": str(row["name"]),
             "level": row["level"], "unit": a["unit"], "category_code": a["key"] if category else None,
@@ -216,7 +245,10 @@ def overdue_jumps(db: Database, *, start: date, end: date, asof: datetime, scope
                    for t in (asof, asof - timedelta(hours=24)))
     out = []
     for area in groups:
-        n, b = int(now.get(area, 0) or 0), int(before.get(area, 0) or 0)
+        n, b = now.get(area, 0), before.get(area, 0)
+        if pd.isna(n) or pd.isna(b):  # 超期未结 is 无数据 here (the platform lacks what it needs): no jump to judge
+            continue
+        n, b = int(n), int(b)
         if n - b >= model.overdue_jump and n >= 1.5 * b:
             row = tree.row(area)
             out.append({"kind": "overdue_jump", "area_id": int(area), "area_code": str(row["code"]),

@@ -105,3 +105,32 @@ def test_an_alert_on_the_overview_opens_exactly_its_cases(open_page, fixture_cop
     assert at.title[0].value.startswith("事件明细")
     assert total_line(at).startswith(f"**共 {observed} 件**")
     assert len(listed(at)) == observed
+
+
+def test_below_an_alerting_area_its_children_are_tested_among_themselves():
+    """A street-wide surge spread over its grids: no grid passes the whole-city correction, but below
+    the street that alerts each grid is judged among the street's grids only."""
+    import pandas as pd
+
+    from metrics.alerts import drill_down
+    from metrics.scope import AreaTree
+    tree = AreaTree(pd.DataFrame({"parent_id": [None, 1, 1, 2, 2], "level": ["district", "street", "street", "grid", "grid"],
+                                  "code": ["D", "S1", "S2", "G1", "G2"], "name": list("DABCE"), "households": 0,
+                                  "population": 0, "lon": None, "lat": None}, index=[1, 2, 3, 11, 12]))
+    tests = pd.DataFrame({"area_id": [2, 3, 11, 12], "unit": "category", "key": "AQ01", "window_hours": 24,
+                          "observed": [20, 6, 9, 11], "p_value": [1e-9, 0.2, 0.004, 0.03]})
+    model = AlertModel(alpha=0.05)
+    candidates = tests.assign(threshold=0.05 / 1000)  # the whole city's correction: only S1 passes
+    got = drill_down(tree, tests, candidates[candidates["p_value"] < candidates["threshold"]], candidates, model)
+    # G1 at 0.004 < 0.05 / 2 (S1's two grids); G2 at 0.03 is not; S2 did not alert, so nothing below it is tested
+    assert sorted(got["area_id"]) == [2, 11]
+    assert got.set_index("area_id").loc[11, "threshold"] == 0.025
+
+
+def test_a_jump_in_overdue_cases(fixture_db):
+    from metrics.alerts import overdue_jumps
+    # 03-09 12:00 → 03-10 12:00: E19 (G1, due 03-10 00:00) and E9 (G2, due 03-10 09:00) fall overdue,
+    # so S1 goes from 3 (E7, E30, and E8, closed only on 03-12) to 5; S2 stays at 2 (E22, E31)
+    got = overdue_jumps(fixture_db, **KW, asof=datetime(2026, 3, 10, 12), scope=CITY, model=AlertModel(overdue_jump=2))
+    assert [(a["area_code"], a["observed"], a["expected"]) for a in got] == [("S1", 5, 3)]
+    assert overdue_jumps(fixture_db, **KW, asof=datetime(2026, 3, 10, 12), scope=CITY, model=AlertModel(overdue_jump=3)) == []
