@@ -12,10 +12,10 @@ from dataclasses import replace
 import streamlit as st
 
 from data_access.errors import DatabaseUnavailable
-from metrics import alerts as alert_metrics
 from metrics import geo
 from metrics import wall as wall_metrics
 from ui import access, cache_hygiene, resilience
+from ui.alerts_panel import current_alerts
 from ui.context import current
 from ui.figures import maps
 from ui.figures import wall as fig
@@ -60,7 +60,7 @@ def live() -> None:
         hot_cats = _safe(lambda: day.metric(wall_metrics.hot_spots, by="category"))
         newest = _safe(lambda: day.metric(wall_metrics.newest_list))
         overdue = _safe(lambda: day.metric(wall_metrics.overdue_list))
-        found = _safe(lambda: day.metric(alert_metrics.alerts, model=settings.alerts))
+        found = _safe(lambda: current_alerts(day))
         if centre == "map":
             children = _safe(period.children)
             shapes = _safe(lambda: period.metric(geo.area_shapes))
