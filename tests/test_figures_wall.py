@@ -254,3 +254,12 @@ def test_text_width_and_clip():
     assert wall.text_width("网格", 20) == 40 and wall.text_width("G1", 20) == pytest.approx(22.4)
     assert wall._clip("很长很长很长很长很长的网格名称", 20, 100).endswith("…")
     assert wall.text_width(wall._clip("很长很长很长很长很长的网格名称", 20, 100), 20) <= 100
+
+
+def test_the_strips_alert_line():
+    surge = {"kind": "surge", "area_name": "坊安街道", "category_name": "燃气安全隐患", "window_hours": 24,
+             "observed": 35, "expected": 3.56, "words": "…"}
+    jump = {"kind": "overdue_jump", "area_name": "[点我](http://evil.example)", "words": "超期未结 9 件，24 小时前 3 件，增加 6 件"}
+    assert wall.alert_line([]) is None and wall.alert_line([{"kind": "due_soon"}]) is None  # 临期 alone is no alarm
+    assert wall.alert_line([surge, jump]) == ":red[**预警**] 坊安街道 燃气安全隐患 35 件，常态约 3\\.6（近24小时） · 另 1 条"  # Markdown-escaped
+    assert "](http" not in wall.alert_line([jump])  # the platform's names are text

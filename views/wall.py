@@ -75,7 +75,7 @@ def live() -> None:
                        icon=":material/cloud_off:")
         # else: the stale warning (drawn above by the first kept figure) says which time is shown
         if line := fig.alert_line(found):
-            st.markdown(line)
+            st.container(key="wall-alert").markdown(line)  # one line, cut with … if the status is long
 
     with st.container(key="wall-kpis", horizontal=True, gap="small"):
         for tile in fig.kpi_tiles(counts or {}, summary or {}, fig.period_name(period.view)):

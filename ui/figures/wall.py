@@ -108,6 +108,8 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 .st-key-wall-strip p {{ font-size: 20px; color: {MUTED}; margin: 0; }}
 .st-key-wall-strip [data-testid="stCaptionContainer"] p {{ font-size: 20px; color: {MUTED}; }}
 .st-key-wall-strip [data-testid="stAlert"] {{ padding: 2px 10px; }}
+.st-key-wall-alert {{ min-width: 0; flex: 1 1 0 !important; }}
+.st-key-wall-alert p {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; text-align: right; }}
 .st-key-wall-strip [data-testid="stAlert"] p {{ font-size: 20px; color: #3a2600; }}
 .wall-clock {{ font-family: {FONT}; color: {TEXT}; text-align: right; white-space: nowrap; }}
 .wall-clock .t {{ font-size: 40px; font-weight: 700; letter-spacing: 2px; font-variant-numeric: tabular-nums; }}
@@ -292,7 +294,12 @@ def alert_line(found: list[dict] | None) -> str | None:
         return None
     top = loud[0]
     more = f" · 另 {len(loud) - 1} 条" if len(loud) > 1 else ""
-    return f":red[**预警**] {fmt.md_escape(top['area_name'])} {fmt.md_escape(top['words'])}{more}"
+    if top["kind"] == "surge":  # the short form: the strip shares one line with the status
+        window = "近24小时" if top["window_hours"] == 24 else "近7天"
+        what = f"{top['category_name']} {top['observed']:,} 件，常态约 {top['expected']:.1f}（{window}）"  # most first
+    else:
+        what = top["words"]
+    return f":red[**预警**] {fmt.md_escape(top['area_name'])} {fmt.md_escape(what)}{more}"
 
 
 # ---- charts: small SVG pictures ----
