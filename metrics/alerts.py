@@ -144,7 +144,7 @@ def surge_tests(db: Database, *, start: date, end: date, asof: datetime, scope: 
 def surges(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
            tree: AreaTree | None = None, model: AlertModel = AlertModel()) -> list[dict]:
     """The surge alerts of the focus at T, strongest first."""
-    tree, focus = focus_for(db, tree, scope, area_code)
+    tree = tree or AreaTree.load(db)
     tests = surge_tests(db, start=start, end=end, asof=asof, scope=scope, area_code=area_code, tree=tree, model=model)
     weeks = model.baseline_weeks
     # Only a count of at least min_count (below an alerting area min_count_below) above its expectation

@@ -14,8 +14,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from data_access.db import Database
-from metrics.definitions import DIMENSIONS, MEASURES, SOURCES, Ctx, handling_hours
-from metrics.labels import NOT_RECORDED, SOURCE_NAMES, STATUS_NAMES, UNKNOWN_CATEGORY, name_of
+from data_access.schema import ENUMS
+from metrics.definitions import MEASURES, SOURCES, Ctx, handling_hours
+from metrics.cases import name_codes
+from metrics.labels import STATUS_NAMES, UNKNOWN_CATEGORY
 from metrics.period import Period
 from metrics.query import source_rows
 from metrics.scope import AreaTree, Scope, focus_for
@@ -25,6 +27,7 @@ LISTABLE = tuple(n for n, m in MEASURES.items() if m.agg == "count" and SOURCES[
 BREAKDOWNS = ("category", "dimension", "source", "weekday_hour")  # a clicked bar or heatmap cell
 SORTS = {"newest": "上报时间（新→旧）", "oldest": "上报时间（旧→新）", "deadline": "办理期限（先到期在前）",
          "hours": "办结时长（长→短）"}
+LEVELS = ENUMS[("events", "resolved_level")]
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000  # rows in one download; a larger list is narrowed with the filters first
 NOT_FOUND = "该事件不存在或无权查看"  # the same words whether the case is missing or outside the scope
@@ -59,8 +62,7 @@ class CaseFilter:
             raise ValueError(f"case list: measure {self.measure!r} / sort {self.sort!r}")
         if any(k not in BREAKDOWNS for k, _ in self.breakdown):
             raise ValueError(f"case list: breakdown {self.breakdown!r}")
-        if self.status not in (None, *STATUS_NAMES) or self.level not in (None, "grid", "community", "street",
-                                                                            "district"):
+        if self.status not in (None, *STATUS_NAMES) or self.level not in (None, *LEVELS):
             raise ValueError(f"case list: status {self.status!r} / level {self.level!r}")
 
 
@@ -102,12 +104,11 @@ def _statement(db: Database, ctx: Ctx, focus, f: CaseFilter, period: Period, aso
         text = sa.cast(e.case_no, sa.String).contains(f.search, autoescape=True)
         number = f.search.isascii() and f.search.isdigit() and len(f.search) <= 18  # fits a BIGINT
         where.append(sa.or_(text, e.id == int(f.search)) if number else text)
-    state = sa.case((sa.not_(ctx.filed()), "rejected"), (ctx.closed(), "closed"), else_="open")
     hours = sa.case((MEASURES["handled_n"].where(ctx), handling_hours(ctx)))
     cols = [e.id.label("id"), e.case_no.label("case_no"), e.reported_at.label("reported_at"),
             a.c.name.label("grid"), a.c.code.label("grid_code"), e.category_code.label("category_code"),
             ctx.cat.c.name.label("category"), e.source.label("source"), e.status.label("status"),
-            state.label("state"), e.deadline_at.label("deadline_at"), e.closed_at.label("closed_at"),
+            ctx.state().label("state"), e.deadline_at.label("deadline_at"), e.closed_at.label("closed_at"),
             hours.label("handling_hours")]
     stmt = sa.select(*cols).select_from(joined.join(a, e.grid_id == a.c.id)).where(*where)
     params = {"p_start": period.start_dt, "p_end": period.end_dt, "asof": asof, "due_hours": float(f.due_hours),
@@ -124,14 +125,8 @@ def _order(ctx: Ctx, sort: str, hours) -> list:
 
 
 def _finish(db: Database, frame: pd.DataFrame, asof: datetime) -> pd.DataFrame:
-    smap = db.schema.map
-    frame["status"] = [name_of(STATUS_NAMES, smap.canonical_value("events", "status", v), NOT_RECORDED)
-                       for v in frame["status"]]
-    frame["source"] = [name_of(SOURCE_NAMES, smap.canonical_value("events", "source", v), NOT_RECORDED)
-                       for v in frame["source"]]
+    frame = name_codes(db, frame)
     frame["category"] = frame["category"].where(frame["category"].notna(), UNKNOWN_CATEGORY)
-    for col in ("reported_at", "deadline_at", "closed_at"):
-        frame[col] = pd.to_datetime(frame[col])
     # Hours to the deadline at T: negative once it has passed (for a case still open then).
     frame["hours_left"] = ((frame["deadline_at"] - pd.Timestamp(asof)).dt.total_seconds() / 3600).round(1)
     frame["handling_hours"] = pd.to_numeric(frame["handling_hours"]).round(1)
@@ -168,8 +163,3 @@ def categories(db: Database, *, start: date, end: date, asof: datetime, scope: S
     c = db.schema.table("event_categories")
     frame = db.query(sa.select(c.c.code.label("code"), c.c.name.label("name")).order_by(c.c.code))
     return dict(zip(frame["code"], frame["name"]))
-
-
-def dimension_of(name: str) -> str:
-    """The Chinese name of a breakdown (事件类别, 星期×时段 …)."""
-    return DIMENSIONS[name][0]

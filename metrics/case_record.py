@@ -62,12 +62,11 @@ def verdict(row: dict, asof: datetime) -> dict:
 
 def _event_statement(db: Database, ctx: Ctx, focus) -> sa.Select:
     e, a, s = ctx.e.c, db.schema.table("areas"), db.schema
-    state = sa.case((sa.not_(ctx.filed()), "rejected"), (ctx.closed(), "closed"), else_="open")
     cols = [e[c].label(c) for c in ("id", "case_no", "grid_id", "category_code", "source", "status", "reported_at",
                                      "accepted_at", "dispatched_at", "closed_at", "deadline_at", "resolved_level",
                                      "reopen_count", "lon", "lat", "address", "description", "reporter_name",
                                      "reporter_phone", "reporter_worker_id")]
-    cols += [state.label("state"), ctx.cat.c.name.label("category"), ctx.cat.c.sla_hours.label("sla_hours"),
+    cols += [ctx.state().label("state"), ctx.cat.c.name.label("category"), ctx.cat.c.sla_hours.label("sla_hours"),
              a.c.name.label("grid"), a.c.code.label("grid_code"), a.c.lon.label("grid_lon"),
              a.c.lat.label("grid_lat"), a.c.boundary.label("boundary")]
     joined = ctx.e.outerjoin(ctx.cat, e.category_code == ctx.cat.c.code).join(a, e.grid_id == a.c.id)

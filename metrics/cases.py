@@ -32,12 +32,18 @@ def case_select(db: Database, ctx: Ctx, focus, *, personal: bool) -> sa.Select:
             .where(in_scope(db, e.c.grid_id, focus)))
 
 
-def finish_cases(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -> pd.DataFrame:
+def name_codes(db: Database, frame: pd.DataFrame) -> pd.DataFrame:
+    """Status and source in Chinese (the platform's codes through the mapping), times as timestamps."""
     smap = db.schema.map
     for col, names in (("status", STATUS_NAMES), ("source", SOURCE_NAMES)):
         frame[col] = [name_of(names, smap.canonical_value("events", col, v), NOT_RECORDED) for v in frame[col]]
     for col in ("reported_at", "deadline_at", "closed_at"):
         frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def finish_cases(db: Database, frame: pd.DataFrame, asof: datetime, unmasked: bool) -> pd.DataFrame:
+    frame = name_codes(db, frame)
     frame["overdue_hours"] = ((pd.Timestamp(asof) - frame["deadline_at"]).dt.total_seconds() / 3600).round(1)
     if unmasked:
         return frame

@@ -69,6 +69,10 @@ class Ctx:
                       sa.and_(self.is_(e.status, "events", "status", "closed"),
                               sa.or_(e.closed_at > self.asof, e.closed_at.is_(None))))
 
+    def state(self):
+        """'rejected', 'closed' (by T) or 'open' at T: a case as the figures count it."""
+        return sa.case((sa.not_(self.filed()), "rejected"), (self.closed(), "closed"), else_="open")
+
     def on_time(self):
         e = self.e.c  # a closure before the report is a bad row, never "on time"
         return sa.and_(self.closed(), e.deadline_at.is_not(None), e.closed_at <= e.deadline_at,

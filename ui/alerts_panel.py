@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
 
 import streamlit as st
 
@@ -10,6 +9,7 @@ from metrics import alerts as alert_metrics
 from ui import format as fmt
 from ui.case_links import open_alert
 from ui.context import AppContext
+from ui.state import floor_to
 
 SHOWN = 6  # surges and jumps listed; the rest are counted
 # Alerts are judged at T floored to this step: a 24-hour window hardly moves in ten minutes, and a wall
@@ -26,8 +26,7 @@ def method_note(model: alert_metrics.AlertModel) -> str:
 
 def alert_time(ctx: AppContext):
     """T floored to STEP_SECONDS: when the view's alerts are judged (and their links' windows end)."""
-    t = ctx.view.asof
-    return t - timedelta(seconds=(t.hour * 3600 + t.minute * 60 + t.second) % STEP_SECONDS, microseconds=t.microsecond)
+    return floor_to(ctx.view.asof, STEP_SECONDS)
 
 
 def current_alerts(ctx: AppContext) -> list[dict]:

@@ -12,12 +12,11 @@ from datetime import datetime, timedelta
 
 import streamlit as st
 
-from metrics.case_list import LISTABLE, SORTS, CaseFilter
+from metrics.case_list import LEVELS, LISTABLE, SORTS, CaseFilter
 from metrics.labels import STATUS_NAMES
 from ui.format import md_escape
 
 CASES_PAGE = "views/cases.py"
-LEVELS = ("grid", "community", "street", "district")
 FILTER_KEYS = ("measure", "category", "dimension", "source", "wh", "status", "level", "overdue", "reopened", "q",
                "after", "until")
 MAX_TEXT = 40  # a case number or a code; longer text is no filter value

@@ -61,10 +61,15 @@ def _out_of_range(*days: date) -> str | None:
     return None
 
 
+def floor_to(moment: datetime, step_seconds: int) -> datetime:
+    """`moment` floored to a step of the day (300 s: 10:07:42 → 10:05:00)."""
+    moment = moment.replace(microsecond=0)
+    return moment - timedelta(seconds=(moment.hour * 3600 + moment.minute * 60 + moment.second) % step_seconds)
+
+
 def now_local(tz, step_seconds: int) -> datetime:
     """Now in the configured zone, floored to the cache step so sessions share computed figures."""
-    now = datetime.now(tz).replace(tzinfo=None, microsecond=0)
-    return now - timedelta(seconds=(now.hour * 3600 + now.minute * 60 + now.second) % step_seconds)
+    return floor_to(datetime.now(tz).replace(tzinfo=None), step_seconds)
 
 
 def read_view(tz, step_seconds: int) -> View:

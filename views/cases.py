@@ -10,7 +10,7 @@ from metrics.labels import DIMENSION_NAMES, LEVEL_NAMES, SOURCE_NAMES, STATUS_NA
 from reports import case_export
 from ui import format as fmt
 from ui.access import audited_export
-from ui.case_links import LEVELS, case_from_url, filter_from_url, set_params
+from ui.case_links import case_from_url, filter_from_url, set_params
 from ui.components import breadcrumb, caption
 from ui.context import current
 from metrics.formats import duration
@@ -45,7 +45,7 @@ def show_record(ctx, case) -> None:
     st.title(f"事件 {fmt.md_escape(rec['case_no'] or rec['id'])}")
     st.caption(f"{' › '.join(fmt.md_escape(p) for p in rec['path'])} · 数据截至 {ctx.data_asof:%Y-%m-%d %H:%M}")
     open_now = rec["state"] == "open"
-    facts = {"状态": "截至统计时点未结案" if open_now and rec["status"] == "已结案" else rec["status"],
+    facts = {"状态": case_export.status_text(rec),
              "事件类别": rec["category"], "来源": rec["source"],
              "化解层级": "—（未结案）" if open_now else rec["resolved_level"],
              "返工次数": fmt.NO_DATA if rec["reopen_count"] is None else str(rec["reopen_count"])}
@@ -130,7 +130,7 @@ pick("事件类别", list(cats), chosen.get("category"), {k: str(v) for k, v in 
 sources = list(SOURCE_NAMES) + ([chosen["source"]] if chosen.get("source") not in (None, *SOURCE_NAMES) else [])
 pick("来源", sources, chosen.get("source"), {v: name_of(SOURCE_NAMES, v, "未记录") for v in sources}, "source", row[1])
 pick("状态", list(STATUS_NAMES), flt.status, STATUS_NAMES, "status", row[2])
-pick("化解层级", list(LEVELS), flt.level, LEVEL_NAMES, "level", row[3])
+pick("化解层级", list(case_list.LEVELS), flt.level, LEVEL_NAMES, "level", row[3])
 sort = row[4].selectbox("排序", list(case_list.SORTS), index=list(case_list.SORTS).index(flt.sort),
                         format_func=case_list.SORTS.get, key=f"cases_sort_{flt.sort}")
 set_params(sort=None if sort == "newest" else sort)
