@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 from datetime import datetime
 from pathlib import Path
 
@@ -40,6 +41,8 @@ class QueryClock:
         from data_access.db import Database
 
         self.seconds, self.statements = 0.0, 0
+        self.keep = 0  # --slowest N: remember each statement and its time (compiled only afterwards)
+        self.log: list[tuple] = []
         original = Database.query
 
         def timed(db, stmt, params=None):
@@ -47,12 +50,30 @@ class QueryClock:
             try:
                 return original(db, stmt, params)
             finally:
-                self.seconds += time.perf_counter() - t
+                took = time.perf_counter() - t
+                self.seconds += took
                 self.statements += 1
+                if self.keep:
+                    self.log.append((took, caller(), db, stmt))
         Database.query = timed
 
     def reset(self) -> None:
-        self.seconds, self.statements = 0.0, 0
+        self.seconds, self.statements, self.log = 0.0, 0, []
+
+    def slowest(self, n: int) -> list[str]:
+        """The n slowest statements of the last run: seconds and the start of the SQL, one line each."""
+        out = []
+        for took, where, db, stmt in sorted(self.log, key=lambda x: -x[0])[:n]:
+            sql = " ".join(str(stmt.compile(db.engine)).split()) if hasattr(stmt, "compile") else str(stmt)
+            out.append(f"{took:6.2f} s  {where}  {sql[:100]}")
+        return out
+
+
+def caller() -> str:
+    """Which figure sent a statement: the innermost two frames in metrics/ above the compiler."""
+    frames = [f for f in traceback.extract_stack() if f"{os.sep}metrics{os.sep}" in f.filename
+              and not f.filename.endswith(("query.py", "dialect.py"))]
+    return " ← ".join(f"{Path(f.filename).stem}.{f.name}:{f.lineno}" for f in reversed(frames[-2:]))
 
 
 def rss_mb() -> float:
@@ -108,6 +129,7 @@ def measure(page: str, view: dict, clock: QueryClock, repeat: int) -> dict:
     at.run()
     cold = time.perf_counter() - t
     cold_queries, statements = clock.seconds, clock.statements
+    slowest = clock.slowest(clock.keep) if clock.keep else []
     problems = [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
     warm = []
     for _ in range(repeat):
@@ -116,7 +138,7 @@ def measure(page: str, view: dict, clock: QueryClock, repeat: int) -> dict:
         warm.append(time.perf_counter() - t)
     return {"cold_s": round(cold, 3), "cold_query_s": round(cold_queries, 3), "statements": statements,
             "warm_s": round(statistics.median(warm), 3) if warm else None, "rss_mb": round(rss_mb()),
-            "problems": problems}
+            "problems": problems, **({"slowest": slowest} if slowest else {})}
 
 
 def main(argv=None) -> int:
@@ -129,6 +151,8 @@ def main(argv=None) -> int:
     ap.add_argument("--street", help="area code of the street view (default: the first street)")
     ap.add_argument("--pages", nargs="*", choices=list(PAGES), help="only these pages")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--slowest", type=int, default=0, metavar="N",
+                    help="also print each page's N slowest statements of the cold run (where its time goes)")
     args = ap.parse_args(argv)
 
     ensure_demo(args.url, args.events, args.end)
@@ -142,6 +166,7 @@ def main(argv=None) -> int:
     os.environ.pop("GRID_AUTH_MODE", None)
     os.chdir(ROOT)
     clock = QueryClock()
+    clock.keep = args.slowest
 
     from data_access.db import describe
 
@@ -160,6 +185,8 @@ def main(argv=None) -> int:
             flag = " ⚠ " + "; ".join(got["problems"])[:120] if got["problems"] else ""
             print(f"| {view_name} | {PAGES[page]} | {got['cold_s']:.2f} | {got['cold_query_s']:.2f} | "
                   f"{got['statements']} | {got['warm_s']:.2f} | {got['rss_mb']} |{flag}", flush=True)
+            for line in got.get("slowest", []):
+                print("    " + line, file=sys.stderr)
     if args.json:
         args.json.write_text(json.dumps({"url": describe(args.url), "events": n_events, "asof": args.end,
                                          "period": args.period, "pages": rows}, ensure_ascii=False, indent=1),

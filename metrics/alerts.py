@@ -155,9 +155,23 @@ def surges(db: Database, *, start: date, end: date, asof: datetime, scope: Scope
     candidates["threshold"] = model.alpha / max(1, len(tests))
     top = candidates[(candidates["observed"] >= model.min_count) & (candidates["p_value"] < candidates["threshold"])]
     alerts = drill_down(tree, tests, top, candidates, model)
-    alerts = alerts.sort_values(["p_value", "observed"], ascending=[True, False])
-    names = _categories(db)[0] if len(alerts) else {}
+    if not len(alerts):
+        return []
+    names, dimension_of = _categories(db)
+    alerts = once(alerts, dimension_of).sort_values(["p_value", "observed"], ascending=[True, False])
     return [_surge(tree, names, a) for a in alerts.to_dict("records")]
+
+
+def once(alerts: pd.DataFrame, dimension_of: dict) -> pd.DataFrame:
+    """Without the dimension alerts that repeat a category alert of the same area and window: when the
+    dimension counts the same cases now and in its baseline, its cases are that category's, and a
+    leader would read the same surge twice (市容环境 7 件 / 城市管理 7 件)."""
+    cats = alerts[alerts["unit"] == "category"]
+    same = {(a, dimension_of.get(k), w, o, b) for a, k, w, o, b in
+            zip(cats["area_id"], cats["key"], cats["window_hours"], cats["observed"], cats["base"])}
+    repeat = [u == "dimension" and (a, k, w, o, b) in same for u, a, k, w, o, b in
+              zip(alerts["unit"], alerts["area_id"], alerts["key"], alerts["window_hours"], alerts["observed"], alerts["base"])]
+    return alerts[~np.array(repeat, dtype=bool)]
 
 
 def drill_down(tree: AreaTree, tests: pd.DataFrame, found: pd.DataFrame, candidates: pd.DataFrame,

@@ -38,24 +38,26 @@ def open_page(load_database, monkeypatch, tmp_path, users_file):
     """open_page("views/events.py", area="S1") → an AppTest that has run that page on the fixture.
     With user="s1" the run is logged in as that account (built-in login); else login is off. With
     url=… the dashboard opens that database instead of the fixture. With link=True the page is the
-    first one run, as when a copied link to it is opened (else the start page runs first)."""
+    first one run, as when a copied link to it is opened (else the start page runs first). `config`
+    is appended to config.toml (more sections: "[alerts]\noverdue_jump = 2\n")."""
     monkeypatch.setenv("GRID_DB_URL", load_database("duckdb"))
     st.cache_resource.clear()
     st.cache_data.clear()
 
     def run(page: str | None = None, *, check: bool = True, user: str | None = None, login: bool = False,
-            url: str | None = None, link: bool = False, safety: str = "plain", **params) -> AppTest:
+            url: str | None = None, link: bool = False, safety: str = "plain", config: str = "",
+            **params) -> AppTest:
         if url:  # another database than the fixture (a modified copy: tests/conftest.py fixture_copy)
             monkeypatch.setenv("GRID_DB_URL", url)
             st.cache_resource.clear()  # the settings (and so the URL) are cached per server
             st.cache_data.clear()
-        config = tmp_path / "config.toml"
+        path = tmp_path / "config.toml"
         mode = "builtin" if user or login else "none"
         # The pages' hand values are the plain model's (tests/test_metrics.py); the stable method's
         # figures are checked by hand in tests/test_stable_index.py, which opens pages with safety="stable".
-        config.write_text(f'[auth]\nmode = "{mode}"\nusers_path = "{users_file}"\n'
-                          f'[safety_index]\nmethod = "{safety}"\n', encoding="utf-8")
-        monkeypatch.setenv("GRID_CONFIG", str(config))
+        path.write_text(f'[auth]\nmode = "{mode}"\nusers_path = "{users_file}"\n'
+                        f'[safety_index]\nmethod = "{safety}"\n' + config, encoding="utf-8")
+        monkeypatch.setenv("GRID_CONFIG", str(path))
         monkeypatch.delenv("GRID_AUTH_MODE", raising=False)
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
         for k, v in {**VIEW, **params}.items():

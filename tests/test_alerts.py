@@ -75,12 +75,18 @@ def test_an_injected_surge_is_found_above_it_and_nowhere_else(fixture_copy, monk
     db = Database.connect(fixture_copy(*SURGE))  # nine public-security cases in G1 on 03-08
     try:
         got = surges(db, **KW, asof=END_OF_P, scope=CITY)
+        tests = surge_tests(db, **KW, asof=END_OF_P, scope=CITY)
     finally:
         db.dispose()
     security = [a for a in got if a["category_code"] == "PS01" or a["dimension"] == "public_security"]
-    # G1 and every area above it, by category and by dimension, in the last day; no other area
+    # G1 and every area above it in the last day, no other area; by dimension only where public
+    # security counts more than PS01's cases (else it is the same alert, said once)
+    levels = {"G1": 11, "C1": 6, "W1": 4, "S1": 2, "D": 1}
+    more = {code for code, area in levels.items()
+            if tuple(unit(tests, area, "public_security", 24)[["observed", "base"]])
+            != tuple(unit(tests, area, "PS01", 24)[["observed", "base"]])}
     assert {(a["area_code"], a["unit"]) for a in security if a["window_hours"] == 24} == {
-        (code, unit) for code in ("G1", "C1", "W1", "S1", "D") for unit in ("category", "dimension")}
+        *((code, "category") for code in levels), *((code, "dimension") for code in more)}
     g1 = next(a for a in got if a["area_code"] == "G1" and a["window_hours"] == 24 and a["category_code"] == "PS01")
     assert g1["observed"] == 9 and g1["since"] == datetime(2026, 3, 8, 10)
     assert g1["words"].startswith("近24小时 ") and "9 件，常态约" in g1["words"] and "偏高" in g1["words"]
@@ -134,3 +140,41 @@ def test_a_jump_in_overdue_cases(fixture_db):
     got = overdue_jumps(fixture_db, **KW, asof=datetime(2026, 3, 10, 12), scope=CITY, model=AlertModel(overdue_jump=2))
     assert [(a["area_code"], a["observed"], a["expected"]) for a in got] == [("S1", 5, 3)]
     assert overdue_jumps(fixture_db, **KW, asof=datetime(2026, 3, 10, 12), scope=CITY, model=AlertModel(overdue_jump=3)) == []
+
+
+def test_a_jump_on_the_overview_opens_exactly_the_overdue_cases(open_page):
+    from tests.test_page_cases import listed, total_line
+    # the jump of test_a_jump_in_overdue_cases, seen on 总览: S1 at 5 超期未结 (E7, E8, E9, E19, E30)
+    at = open_page(None, link=True, asof="2026-03-10T12:00", config="[alerts]\noverdue_jump = 2\n")
+    # listed although six surges come before it in strength (the kinds take turns)
+    assert any("**东街道**　超期未结 5 件，24 小时前 3 件" in m.value for m in at.markdown)  # S1
+    next(b for b in at.button if b.key and "overdue_jump" in b.key).click().run()
+    assert at.title[0].value.startswith("事件明细")
+    assert total_line(at).startswith("**共 5 件**")
+    assert event_ids(listed(at)) == [7, 8, 9, 19, 30]
+
+
+def test_due_soon_on_the_overview_opens_exactly_the_cases_about_to_breach(open_page):
+    from tests.test_page_cases import listed, total_line
+    # at 03-13 10:00, open and due within 24 hours: E15 (G4, due 03-14 09:00) only
+    at = open_page(None, link=True, asof="2026-03-13T10:00")
+    assert any("**临期**　1 件未结案件将在 24 小时内到期（1 个网格）" in m.value for m in at.markdown)
+    next(b for b in at.button if b.key == "alert_due_soon").click().run()
+    assert total_line(at).startswith("**共 1 件**")
+    assert event_ids(listed(at)) == [15]
+
+
+def event_ids(rows) -> list[int]:
+    return sorted(int(no[-4:]) for no in rows["案卷号"])  # the fixture's case numbers end in the event id
+
+
+def test_a_dimension_that_counts_one_categorys_cases_is_not_said_twice(fixture_db):
+    # at 03-10 12:00 the city's 7 CM01 cases of the week are all its city_management cases, now and in
+    # the baseline: one alert, the category's; public safety (several categories) would keep its own
+    asof = datetime(2026, 3, 10, 12)
+    tests = surge_tests(fixture_db, **KW, asof=asof, scope=CITY)
+    city = unit(tests, 1, "city_management", 168)
+    assert (city["observed"], city["base"]) == tuple(unit(tests, 1, "CM01", 168)[["observed", "base"]])
+    got = surges(fixture_db, **KW, asof=asof, scope=CITY)
+    week = {(a["area_code"], a["unit"], a["category_name"]) for a in got if a["window_hours"] == 168}
+    assert ("D", "category", "市容环境") in week and ("D", "dimension", "城市管理") not in week

@@ -117,8 +117,6 @@ def open_alert(alert: dict, asof: datetime) -> None:
     dimension) and area; the open cases of a 超期未结 jump; the 临期 cases of a grid and category."""
     params = {"measure": {"surge": "filed", "overdue_jump": "overdue_open", "due_soon": "due_soon"}[alert["kind"]],
               "category": alert.get("category_code"), "dimension": alert.get("dimension"), "sort": "deadline"}
-    if alert["kind"] == "overdue_jump":
-        params["sort"] = "deadline"
     if alert["kind"] == "surge":
         after = asof - timedelta(hours=alert["window_hours"])
         params.update(sort=None, after=after.isoformat(timespec="minutes"), until=asof.isoformat(timespec="minutes"),
