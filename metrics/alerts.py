@@ -273,6 +273,18 @@ def overdue_jumps(db: Database, *, start: date, end: date, asof: datetime, scope
     return sorted(out, key=lambda a: a["expected"] - a["observed"])
 
 
+def in_turns(found: list[dict], n: int) -> list[dict]:
+    """The first n alerts, the kinds taking turns (each in its own order, strongest first): a dozen
+    surges must not push a 超期未结 jump off a short list."""
+    queues: dict[str, list] = {}
+    for alert in found:
+        queues.setdefault(alert["kind"], []).append(alert)
+    out = []
+    while len(out) < n and any(queues.values()):
+        out += [q.pop(0) for q in queues.values() if q][: n - len(out)]
+    return out
+
+
 def alerts(db: Database, *, start: date, end: date, asof: datetime, scope: Scope, area_code: str | None = None,
            tree: AreaTree | None = None, model: AlertModel = AlertModel()) -> list[dict]:
     """All of them: surges, then 超期未结 jumps, then 临期 — what 总览, the wall and the command line show."""

@@ -237,7 +237,7 @@ def test_case_table_keeps_only_time_category_grid_status(kind, first):
 def test_overdue_days_and_row_limit():
     many = pd.concat([CASES] * 6, ignore_index=True).assign(overdue_hours=[100.0] * 12)
     table = wall.case_table(many, "overdue", T)
-    assert len(table) == wall.CASE_ROWS and set(table["超期"]) == {"4 天"}  # 100 h: whole days past two days
+    assert len(table) == wall.CASE_ROWS["overdue"] and set(table["超期"]) == {"4 天"}  # 100 h: whole days past two days
 
 
 def test_case_markdown_escapes_every_cell():
@@ -256,10 +256,17 @@ def test_text_width_and_clip():
     assert wall.text_width(wall._clip("很长很长很长很长很长的网格名称", 20, 100), 20) <= 100
 
 
-def test_the_strips_alert_line():
+def test_the_alert_panels_lines():
     surge = {"kind": "surge", "area_name": "坊安街道", "category_name": "燃气安全隐患", "window_hours": 24,
              "observed": 35, "expected": 3.56, "words": "…"}
     jump = {"kind": "overdue_jump", "area_name": "[点我](http://evil.example)", "words": "超期未结 9 件，24 小时前 3 件，增加 6 件"}
-    assert wall.alert_line([]) is None and wall.alert_line([{"kind": "due_soon"}]) is None  # 临期 alone is no alarm
-    assert wall.alert_line([surge, jump]) == ":red[**预警**] 坊安街道 燃气安全隐患 35 件，常态约 3\\.6（近24小时） · 另 1 条"  # Markdown-escaped
-    assert "](http" not in wall.alert_line([jump])  # the platform's names are text
+    due = {"kind": "due_soon", "observed": 4}
+    assert wall.alert_lines(None, 24) is None  # not computed: the panel says the data is unavailable
+    assert wall.alert_lines([], 24) == [":green[●] 没有异常增多或超期未结陡增"]
+    assert wall.alert_lines([due, dict(due, observed=3)], 24) == [":green[●] 没有异常增多或超期未结陡增",
+                                                                  "临期 7 件（24 小时内到期）"]
+    # two lines, a surge and the jump although a second surge is stronger (the kinds take turns)
+    lines = wall.alert_lines([surge, dict(surge, area_name="凤凰街道"), jump, due], 24)
+    assert lines[0] == ":red[●] **坊安街道** 燃气安全隐患 35 件，常态约 3\\.6（近24小时）"  # Markdown-escaped
+    assert lines[1].startswith(":red[●] **\\[点我\\]") and "](http" not in lines[1]  # the platform's names are text
+    assert lines[2] == "另 1 条预警 · 临期 4 件（24 小时内到期）" and len(lines) == 3

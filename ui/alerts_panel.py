@@ -35,18 +35,6 @@ def current_alerts(ctx: AppContext) -> list[dict]:
                                                                              model=ctx.settings.alerts)
 
 
-def in_turns(found: list[dict], n: int) -> list[dict]:
-    """The first n alerts, the kinds taking turns (each in its own order, strongest first): a dozen
-    surges must not push a 超期未结 jump off the list."""
-    queues: dict[str, list] = {}
-    for alert in found:
-        queues.setdefault(alert["kind"], []).append(alert)
-    out = []
-    while len(out) < n and any(queues.values()):
-        out += [q.pop(0) for q in queues.values() if q][: n - len(out)]
-    return out
-
-
 def alerts_section(ctx: AppContext) -> None:
     st.subheader("预警")
     found, at = current_alerts(ctx), alert_time(ctx)
@@ -55,7 +43,7 @@ def alerts_section(ctx: AppContext) -> None:
     if not loud and not due:
         st.success(f"截至 {at:%Y-%m-%d %H:%M}，没有异常增多、超期未结陡增或临期的事件。",
                    icon=":material/check_circle:")
-    for i, alert in enumerate(in_turns(loud, SHOWN)):
+    for i, alert in enumerate(alert_metrics.in_turns(loud, SHOWN)):
         row = st.container(horizontal=True, vertical_alignment="center")
         row.markdown(f"{ICONS[alert['kind']]} **{fmt.md_escape(alert['area_name'])}**　{fmt.md_escape(alert['words'])}")
         if row.button("查看事件", key=f"alert_{i}_{alert['kind']}_{alert['area_code']}", type="tertiary"):

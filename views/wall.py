@@ -74,8 +74,6 @@ def live() -> None:
             st.warning(f"无法连接数据库（{resilience.current().target}），系统每 {every} 秒自动重试。",
                        icon=":material/cloud_off:")
         # else: the stale warning (drawn above by the first kept figure) says which time is shown
-        if line := fig.alert_line(found):
-            st.container(key="wall-alert").markdown(line)  # one line, cut with … if the status is long
 
     with st.container(key="wall-kpis", horizontal=True, gap="small"):
         for tile in fig.kpi_tiles(counts or {}, summary or {}, fig.period_name(period.view)):
@@ -107,6 +105,11 @@ def live() -> None:
             st.image(fig.trend_svg(trend, title=f"每日上报与结案 · {fig.period_name(period.view)}"),
                      width=fig.CENTRE_WIDTH)
     with right:
+        with st.container(key="wall-panel-alerts"):
+            st.markdown("### 预警")
+            lines = fig.alert_lines(found, settings.alerts.due_hours)
+            for line in lines or [fig.UNAVAILABLE]:
+                st.markdown(line)  # one line each, cut with … when long
         with st.container(key="wall-panel-newest"):
             st.markdown("### 最新上报")
             st.markdown(fig.case_markdown(fig.case_table(newest, "newest", asof), "近72小时没有上报事件"))

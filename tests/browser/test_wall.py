@@ -118,8 +118,8 @@ def map_drawn(page, timeout: float = TIMEOUT_MS / 1000) -> bool:
     return False
 
 
-def open_wall(page) -> dict:
-    open(page, f"/wall?{VIEW}")
+def open_wall(page, view: str = VIEW) -> dict:
+    open(page, f"/wall?{view}")
     wait_until(page, IDLE, PAINTED, "() => document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 6")
     return page.evaluate(LAYOUT)
 
@@ -185,3 +185,14 @@ def test_refreshes_in_place_and_rotates_without_reloading_the_page(sized, fast_s
     assert len(page.locator('[data-testid="stMetricValue"]').all_inner_texts()) == 6
     assert any(c.startswith("数据截至") and "每 2 秒自动刷新" in c for c in captions(page)), captions(page)
     assert not errors(page)  # must not happen
+
+
+def test_a_wall_full_of_alerts_still_fits_its_screen(sized):
+    # the first day of the demo city's gas-safety campaign (2026-W45): the 预警 panel at its fullest
+    page = sized(1920, 1080)
+    layout = open_wall(page, "asof=2026-11-02T15:00")
+    lines = page.locator(".st-key-wall-panel-alerts p").all_inner_texts()
+    assert len(lines) == 3 and lines[-1].startswith("另 "), lines
+    for name, box in layout["boxes"].items():
+        assert box["sh"] <= box["ch"] and box["sw"] <= box["cw"], (name, box)
+    assert layout["bottom"] <= 1080.5 and not layout["clipped"], layout

@@ -23,7 +23,7 @@ import pydeck as pdk
 
 from configuration.settings import MapSettings
 from metrics.period import Period, preset
-from metrics import formats
+from metrics import alerts as alert_metrics, formats
 from metrics.definitions import METRICS
 from ui import format as fmt
 from ui.figures import maps
@@ -54,7 +54,8 @@ MAP_WIDTH, MAP_HEIGHT = CENTRE_WIDTH, 600
 BAR_HEIGHT = 300
 TREND_HEIGHT = 310
 LEGEND_HEIGHT = 40
-CASE_ROWS = 7
+CASE_ROWS = {"newest": 4, "overdue": 6}  # the right column also holds the 预警 panel
+ALERT_LINES = 2  # surges and 超期未结 jumps in the 预警 panel; one more line counts the rest and 临期
 
 VIEWS = ("map", "trend")  # what the centre panel rotates through
 VIEW_TITLES = {"map": "平安指数分布", "trend": "今日事件态势"}
@@ -108,8 +109,6 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
 .st-key-wall-strip p {{ font-size: 20px; color: {MUTED}; margin: 0; }}
 .st-key-wall-strip [data-testid="stCaptionContainer"] p {{ font-size: 20px; color: {MUTED}; }}
 .st-key-wall-strip [data-testid="stAlert"] {{ padding: 2px 10px; }}
-.st-key-wall-alert {{ min-width: 0; flex: 1 1 0 !important; }}
-.st-key-wall-alert p {{ white-space: nowrap; overflow: hidden; text-overflow: ellipsis; text-align: right; }}
 .st-key-wall-strip [data-testid="stAlert"] p {{ font-size: 20px; color: #3a2600; }}
 .wall-clock {{ font-family: {FONT}; color: {TEXT}; text-align: right; white-space: nowrap; }}
 .wall-clock .t {{ font-size: 40px; font-weight: 700; letter-spacing: 2px; font-variant-numeric: tabular-nums; }}
@@ -132,6 +131,9 @@ html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-tes
   background: {PANEL}; border: 1px solid {BORDER}; border-radius: 10px; padding: 8px 14px 20px 14px;
 }}
 [class*="st-key-wall-panel"] h3 {{ font-size: 24px; padding: 0 0 4px 0; color: {ACCENT}; }}
+.st-key-wall-panel-alerts p {{ font-size: 21px; line-height: 1.35; margin: 0; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; }}
+.st-key-wall-panel-alerts [data-testid="stVerticalBlock"] {{ gap: 2px; }}
 [class*="st-key-wall-panel"] table {{ width: 100%; border-collapse: collapse; font-size: 22px; line-height: 1.35;
   margin: 0; table-layout: fixed; }}
 [class*="st-key-wall-panel"] th {{ color: {MUTED}; font-weight: 400; border: none;
@@ -286,20 +288,28 @@ def status_line(asof: datetime, refresh_seconds: int, view: View) -> str:
             f"周期指标：{PRESETS[view.preset] if view.preset != 'custom' else '自定义'}（{view.period.label()}）")
 
 
-def alert_line(found: list[dict] | None) -> str | None:
-    """The strip's 预警: the strongest surge or 超期未结 jump in words, and how many more (Markdown,
-    database names escaped); None without any. 临期 cases are the 超期最久 panel's business."""
-    loud = [a for a in found or [] if a["kind"] != "due_soon"]
-    if not loud:
+def alert_lines(found: list[dict] | None, due_hours: int) -> list[str] | None:
+    """The 预警 panel: the strongest surges and 超期未结 jumps (the kinds taking turns), each one line
+    in short form, then a line with how many more and the 临期 cases (Markdown, database names
+    escaped). None when the alerts could not be computed."""
+    if found is None:
         return None
-    top = loud[0]
-    more = f" · 另 {len(loud) - 1} 条" if len(loud) > 1 else ""
-    if top["kind"] == "surge":  # the short form: the strip shares one line with the status
-        window = "近24小时" if top["window_hours"] == 24 else "近7天"
-        what = f"{top['category_name']} {top['observed']:,} 件，常态约 {top['expected']:.1f}（{window}）"  # most first
-    else:
-        what = top["words"]
-    return f":red[**预警**] {fmt.md_escape(top['area_name'])} {fmt.md_escape(what)}{more}"
+    loud = [a for a in found if a["kind"] != "due_soon"]
+    shown = alert_metrics.in_turns(loud, ALERT_LINES)
+    lines = [f":red[●] **{fmt.md_escape(a['area_name'])}** {fmt.md_escape(_short(a))}" for a in shown]
+    if not loud:
+        lines.append(":green[●] 没有异常增多或超期未结陡增")
+    due = sum(a["observed"] for a in found if a["kind"] == "due_soon")
+    tail = [f"另 {len(loud) - len(shown)} 条预警"] if len(loud) > len(shown) else []
+    tail += [f"临期 {due:,} 件（{due_hours} 小时内到期）"] if due else []
+    return lines + ([" · ".join(tail)] if tail else [])
+
+
+def _short(alert: dict) -> str:
+    if alert["kind"] != "surge":
+        return alert["words"]
+    window = "近24小时" if alert["window_hours"] == 24 else "近7天"  # most first: the line is cut at its end
+    return f"{alert['category_name']} {alert['observed']:,} 件，常态约 {alert['expected']:.1f}（{window}）"
 
 
 # ---- charts: small SVG pictures ----
@@ -515,7 +525,7 @@ def _overdue(hours) -> str:
 CASE_COLUMNS = {"newest": ("时间", "类别", "网格", "状态"), "overdue": ("超期", "类别", "网格", "状态")}
 
 
-def case_table(frame: pd.DataFrame | None, kind: str, asof: datetime, rows: int = CASE_ROWS) -> pd.DataFrame | None:
+def case_table(frame: pd.DataFrame | None, kind: str, asof: datetime, rows: int | None = None) -> pd.DataFrame | None:
     """The wall's case list: ONLY time (or time overdue), category, grid and status — whatever else
     the frame carries is dropped here."""
     cols = CASE_COLUMNS[kind]
@@ -523,7 +533,7 @@ def case_table(frame: pd.DataFrame | None, kind: str, asof: datetime, rows: int 
         return None
     if frame.empty:
         return pd.DataFrame(columns=list(cols))
-    data = frame.head(rows)
+    data = frame.head(rows or CASE_ROWS[kind])
     first = [_when(t, asof) for t in data["reported_at"]] if kind == "newest" else \
         [_overdue(h) for h in data["overdue_hours"]]
     cat = [fmt.NO_DATA if v is None or pd.isna(v) else str(v) for v in data["category"]]
