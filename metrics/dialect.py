@@ -27,7 +27,11 @@ def _hours_default(element, compiler, **kw):  # DuckDB
 @compiles(hours_between, "postgresql")
 def _hours_pg(element, compiler, **kw):
     start, end = list(element.clauses)
-    return f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - {compiler.process(start, **kw)})) / 3600.0)"
+    # date_part, not EXTRACT: since PostgreSQL 14 EXTRACT returns numeric, and numeric arithmetic
+    # made 预警's count over nine weeks of cases 1.2 s instead of 0.7 s at 10M events (float8, as the
+    # other dialects compute it, is exact to the microsecond over any span a case takes).
+    return (f"(date_part('epoch', {compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+            f" / CAST(3600 AS DOUBLE PRECISION))")
 
 
 @compiles(hours_between, "mysql")

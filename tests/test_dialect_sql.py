@@ -16,7 +16,7 @@ def sql(expr, dialect) -> str:
 
 @pytest.mark.parametrize("dialect, expected", [
     ("duckdb", "date_diff('second', events.reported_at, events.closed_at) / 3600e0"),
-    ("postgresql", "EXTRACT(EPOCH FROM (events.closed_at - events.reported_at)) / 3600.0"),
+    ("postgresql", "date_part('epoch', events.closed_at - events.reported_at) / CAST(3600 AS DOUBLE PRECISION)"),
     ("mysql", "TIMESTAMPDIFF(SECOND, events.reported_at, events.closed_at) / 3600e0"),
 ])
 def test_hours_between(dialect, expected):
