@@ -57,17 +57,21 @@ class Ctx:
         return self.schema.is_not(self.e.c.status, "events", "status", "rejected")
 
     def closed(self):
+        """Closed by T. A case the platform marks closed without a closing time is closed at a time
+        unknown: closed (its status says so), never 超期未结, and left out of handling times."""
         e = self.e.c
-        return sa.and_(self.filed(), self.is_(e.status, "events", "status", "closed"), e.closed_at <= self.asof)
+        return sa.and_(self.filed(), self.is_(e.status, "events", "status", "closed"),
+                       sa.or_(e.closed_at <= self.asof, e.closed_at.is_(None)))
 
     def open_at_asof(self):
         """Filed and not closed by T, written so an index on (status, closed_at) can find the few
-        open cases without reading every case ever filed."""
+        open cases without reading every case ever filed. (Counting a closed case without a closing
+        time as open also made PostgreSQL guess 3 % of all cases open, where 0.07 % are, and read the
+        whole table for each 超期未结 count: 1.1 s instead of 0.08 s at 10M events.)"""
         e = self.e.c
         still_open = self.schema.values("events", "status", ["reported", "accepted", "dispatched", "processing"])
         return sa.or_(e.status.in_(still_open),
-                      sa.and_(self.is_(e.status, "events", "status", "closed"),
-                              sa.or_(e.closed_at > self.asof, e.closed_at.is_(None))))
+                      sa.and_(self.is_(e.status, "events", "status", "closed"), e.closed_at > self.asof))
 
     def state(self):
         """'rejected', 'closed' (by T) or 'open' at T: a case as the figures count it."""

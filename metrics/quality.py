@@ -52,6 +52,10 @@ RULES = [
          "办结时长（平均、中位数、P90）、办结时长分布、按期结案数",
          "不计入办结时长，也不算按期结案（有期限的仍计入应结案数）；仍按状态计入上报、立案、结案",
          fields=(("events", "reported_at"), ("events", "closed_at"))),
+    Rule("closed_without_time", "events", "事件已结案但缺少结案时间",
+         "办结时长（平均、中位数、P90）、办结时长分布、按期结案数",
+         "按状态计入结案（不算超期未结），但不计入办结时长，也不算按期结案（有期限的仍计入应结案数）",
+         fields=(("events", "status"), ("events", "closed_at"))),
     Rule("unknown_grid", "events", "事件所在网格不存在（所属网格为空或不在区域表中）",
          "全部事件指标、超期未结、事件清单、网格员上报数",
          "不计入任何区域，因而不计入任何指标；仅在全市范围统计", city_only=True, fields=(("events", "grid_id"),)),
@@ -174,6 +178,7 @@ class _Queries:
         conditions = {
             "missing_reported_at": e.reported_at.is_(None),
             "closed_before_reported": e.closed_at < e.reported_at,
+            "closed_without_time": sa.and_(self.ctx.is_(e.status, "events", "status", "closed"), e.closed_at.is_(None)),
             "unknown_grid": unknown_grid,
             "not_grid": sa.and_(a.id.is_not(None), sa.or_(a.level.is_(None), self.schema.is_not(a.level, "areas", "level", "grid"))),
             "unknown_category": cat.code.is_(None),
@@ -250,6 +255,7 @@ class _Queries:
         return {
             "missing_reported_at": [e.status, e.accepted_at, e.closed_at, e.address],
             "closed_before_reported": [e.reported_at, e.closed_at, e.status, e.address],
+            "closed_without_time": [e.reported_at, e.deadline_at, e.status, e.address],
             "unknown_grid": [e.reported_at, e.status, e.address],
             "not_grid": [a.level, e.reported_at, e.status, e.address],
             "unknown_category": [e.category_code, e.reported_at, e.status, e.address],

@@ -446,3 +446,31 @@ def test_trend_by_day_street(api, fixture_db):
                 date(2026, 3, 6): 1, date(2026, 3, 7): 1, date(2026, 3, 8): 1}
     assert {d: int(r["reported"]) for d, r in rows.items()} == expected
     assert sum(int(r["reported"]) for r in rows.values()) == S1["reported"]
+
+
+def test_a_case_closed_without_a_closing_time_is_closed_and_not_overdue(fixture_db, fixture_copy):
+    """The platform marks E600 closed but never wrote when: it counts as closed (its status says so),
+    is not 超期未结 although its deadline has passed, and has no handling time to add."""
+    from data_access.db import Database
+    from metrics.query import aggregate
+    from metrics.period import Period
+    from metrics.scope import AreaTree, Scope, resolve
+    names = ["reported", "filed", "closed", "overdue_open", "handled_n", "mean_hours", "on_time_n", "due_n"]
+
+    def figures(db):
+        focus = resolve(AreaTree.load(db), Scope.everywhere(), None)
+        return aggregate(db, focus, Period(START, END), ASOF, names).iloc[0].to_dict()
+
+    db = Database.connect(fixture_copy(
+        "INSERT INTO events (id, case_no, grid_id, category_code, source, reported_at, status, deadline_at) "
+        "VALUES (600, 'WG202603030600', 11, 'CM01', 'worker_app', TIMESTAMP '2026-03-03 10:00:00', 'closed', "
+        "TIMESTAMP '2026-03-04 10:00:00')"))
+    try:
+        got, before = figures(db), figures(fixture_db)
+    finally:
+        db.dispose()
+    for name in ("reported", "filed", "closed", "due_n"):  # due_n: closed cases with a deadline are due
+        assert got[name] == before[name] + 1, name
+    for name in ("overdue_open", "handled_n", "on_time_n"):  # on time cannot be told without the time
+        assert got[name] == before[name], name
+    assert got["mean_hours"] == pytest.approx(before["mean_hours"])

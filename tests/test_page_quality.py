@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.fixture import events, workers
 
-RULES = ["事件缺少上报时间", "事件结案时间早于上报时间", "事件所在网格不存在", "事件挂在非网格区域上", "事件类别不存在",
+RULES = ["事件缺少上报时间", "事件结案时间早于上报时间", "事件已结案但缺少结案时间", "事件所在网格不存在", "事件挂在非网格区域上", "事件类别不存在",
          "事件坐标缺失或在城市范围", "事件编号重复", "同一案件编号", "满意度评价结果无效", "满意度调查所在网格不存在",
          "巡查走访记录所在网格不存在"]
 
@@ -43,10 +43,11 @@ def rules(at: AppTest) -> dict:
 def test_whole_city_counts_and_examples(page):
     at = page()
     assert at.title[0].value == "数据质量 · 测试区"
-    assert rules(at) == dict(zip(RULES, ["0", "1", "1", "0", "0", "0", "0", "0", "2", "1", "1"]))
+    assert rules(at) == dict(zip(RULES, ["0", "1", "0", "1", "0", "0", "0", "0", "0", "2", "1", "1"]))
     table = at.table[0].value.reset_index()
     assert table.loc[1, "不计入的指标"].startswith("办结时长") and "不计入办结时长" in table.loc[1, "指标如何处理"]
-    assert "不计入满意率" in table.loc[8, "指标如何处理"] and "不计入任何区域" in table.loc[2, "指标如何处理"]
+    assert "不计入满意率" in table.loc[9, "指标如何处理"] and "不计入任何区域" in table.loc[3, "指标如何处理"]
+    assert "不算超期未结" in table.loc[2, "指标如何处理"]  # a closure without its time
     assert len(found(at)) == 1 and "发现问题数据 6 条次" in found(at)[0] and "5 类" in found(at)[0]
     assert [e.label for e in at.expander] == ["事件结案时间早于上报时间：1 条",
                                              "事件所在网格不存在（所属网格为空或不在区域表中）：1 条",

@@ -288,6 +288,7 @@ def _bad_counts(frames: dict) -> dict:
     return {
         "missing_reported_at": e["reported_at"].isna().sum(),
         "closed_before_reported": (e["closed_at"] < e["reported_at"]).sum(),
+        "closed_without_time": ((e["status"] == "closed") & e["closed_at"].isna()).sum(),
         "unknown_grid": (~e["grid_id"].isin(grids)).sum(),
         "unknown_category": (~e["category_code"].isin(frames["event_categories"]["code"])).sum(),
         "bad_coordinates": (~(e["lon"].between(x0, x1) & e["lat"].between(y0, y1))).sum(),
@@ -366,3 +367,17 @@ def test_coordinates_outside_the_box_leave_the_density_map_alone(demo_db):
     density = [event_density(db, **kw).sort_values(["lon", "lat"]).reset_index(drop=True) for db in (bad, clean)]
     assert len(density[0]) > 100
     pd.testing.assert_frame_equal(*density)
+
+
+def test_a_closure_without_its_time_is_listed(fixture_copy):
+    from data_access.db import Database
+    db = Database.connect(fixture_copy(
+        "INSERT INTO events (id, case_no, grid_id, category_code, source, reported_at, status, deadline_at) "
+        "VALUES (600, 'WG202603030600', 11, 'CM01', 'worker_app', TIMESTAMP '2026-03-03 10:00:00', 'closed', "
+        "TIMESTAMP '2026-03-04 10:00:00')"))
+    try:
+        got = report(db)
+    finally:
+        db.dispose()
+    assert got.at["closed_without_time", "count"] == 1
+    assert got.at["closed_without_time", "examples"]["id"].tolist() == [600]

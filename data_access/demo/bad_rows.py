@@ -12,7 +12,8 @@ Kinds (the rule keys of `metrics.quality`):
 - events: `missing_reported_at` (NULL), `closed_before_reported` (a closed case whose closed_at is
   1–72 h before reported_at), `unknown_grid` (grid_id 999999), `unknown_category` ("XX99"),
   `bad_coordinates` (in turn 0/0, lon and lat swapped, NULL), `duplicate_case_no` (a second row under
-  a new id carrying an existing case_no: the same case entered twice);
+  a new id carrying an existing case_no: the same case entered twice), `closed_without_time` (a
+  closed case whose closed_at is NULL);
 - surveys: `survey_invalid_result` (result "unknown"), `survey_unknown_grid` (grid_id 999999);
 - patrols: `patrol_unknown_grid` (grid_id 999999).
 
@@ -26,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 EVENT_KINDS = ("missing_reported_at", "closed_before_reported", "unknown_grid", "unknown_category",
-               "bad_coordinates", "duplicate_case_no")
+               "bad_coordinates", "duplicate_case_no", "closed_without_time")
 SURVEY_KINDS = ("survey_invalid_result", "survey_unknown_grid")
 PATROL_KINDS = ("patrol_unknown_grid",)
 KINDS = EVENT_KINDS + SURVEY_KINDS + PATROL_KINDS
@@ -69,11 +70,13 @@ def _pick(rng: np.random.Generator, frame: pd.DataFrame, ts: str, n: int, where=
 
 def _event_rows(rng: np.random.Generator, events: pd.DataFrame, kind: str, n: int) -> pd.DataFrame:
     closed = (events["status"] == "closed") & events["closed_at"].notna()
-    rows = _pick(rng, events, "reported_at", n, closed if kind == "closed_before_reported" else None)
+    rows = _pick(rng, events, "reported_at", n, closed if kind in ("closed_before_reported", "closed_without_time") else None)
     if kind == "missing_reported_at":
         rows["reported_at"] = pd.NaT
     elif kind == "closed_before_reported":
         rows["closed_at"] = rows["reported_at"] - pd.to_timedelta(rng.integers(60, 72 * 60, n), unit="min")
+    elif kind == "closed_without_time":
+        rows["closed_at"] = pd.NaT
     elif kind == "unknown_grid":
         rows["grid_id"] = UNKNOWN_GRID
     elif kind == "unknown_category":
