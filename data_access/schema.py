@@ -46,7 +46,7 @@ CANONICAL: dict[str, list[tuple[str, Any]]] = {
         ("closed_at", DateTime), ("deadline_at", DateTime), ("status", String(20)),
         ("resolved_level", String(20)), ("reopen_count", Integer), ("lon", Double), ("lat", Double),
         ("address", String(200)), ("description", Text), ("reporter_name", String(50)),
-        ("reporter_phone", String(20)),
+        ("reporter_phone", String(20)), ("department_code", String(40)),
     ],
     "patrols": [
         ("id", BigInteger), ("worker_id", BigInteger), ("grid_id", BigInteger), ("kind", String(20)),
@@ -56,12 +56,21 @@ CANONICAL: dict[str, list[tuple[str, Any]]] = {
         ("id", BigInteger), ("grid_id", BigInteger), ("event_id", BigInteger),
         ("surveyed_at", DateTime), ("result", String(30)), ("kind", String(30)),
     ],
+    # The 职能部门 cases are dispatched to, and each dispatch of a case to one of them (a case
+    # returned and dispatched again has several rows).
+    "departments": [("code", String(40)), ("name", String(100)), ("kind", String(30))],
+    "dispatches": [
+        ("id", BigInteger), ("event_id", BigInteger), ("department_code", String(40)),
+        ("dispatched_at", DateTime), ("accepted_at", DateTime), ("returned_at", DateTime), ("reason", String(200)),
+    ],
 }
 PRIMARY_KEYS = {"areas": "id", "workers": "id", "event_categories": "code", "events": "id",
-                "patrols": "id", "surveys": "id"}
+                "patrols": "id", "surveys": "id",
+                "departments": "code", "dispatches": "id"}
 # Secondary indexes the demo database gets; a real platform has its own.
 INDEXES = {"events": [("reported_at",), ("grid_id", "reported_at"), ("status", "closed_at")], "surveys": [("surveyed_at",)],
-           "patrols": [("started_at",)], "areas": [("parent_id",)]}
+           "patrols": [("started_at",)], "areas": [("parent_id",)],
+           "dispatches": [("event_id",), ("dispatched_at",)]}
 
 # Canonical enum values. [schema.values] maps each to one or several of the platform's codes.
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -90,11 +99,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "workers": ("id",),
     "patrols": ("grid_id", "started_at"),
     "surveys": ("grid_id", "surveyed_at"),
+    "departments": ("code",),
+    "dispatches": ("event_id", "department_code", "dispatched_at"),
 }
 
 # Chinese names for messages (the checker, 数据质量, the reasons behind 无数据).
 TABLE_LABELS = {"areas": "区域", "workers": "网格员", "event_categories": "事件类别", "events": "事件",
-                "patrols": "巡查走访", "surveys": "满意度评价"}
+                "patrols": "巡查走访", "surveys": "满意度评价", "departments": "职能部门", "dispatches": "派遣记录"}
 COLUMN_LABELS: dict[tuple[str, str], str] = {
     ("areas", "id"): "区域编号", ("areas", "parent_id"): "上级区域", ("areas", "level"): "层级",
     ("areas", "code"): "区域代码", ("areas", "name"): "区域名称", ("areas", "households"): "户数",
@@ -114,11 +125,16 @@ COLUMN_LABELS: dict[tuple[str, str], str] = {
     ("events", "resolved_level"): "化解层级", ("events", "reopen_count"): "返工次数", ("events", "lon"): "经度",
     ("events", "lat"): "纬度", ("events", "address"): "地址", ("events", "description"): "描述",
     ("events", "reporter_name"): "报告人", ("events", "reporter_phone"): "报告人电话",
+    ("events", "department_code"): "承办部门",
     ("patrols", "id"): "记录编号", ("patrols", "worker_id"): "网格员", ("patrols", "grid_id"): "网格",
     ("patrols", "kind"): "类型", ("patrols", "started_at"): "开始时间", ("patrols", "ended_at"): "结束时间",
     ("patrols", "households_visited"): "走访户数",
     ("surveys", "id"): "评价编号", ("surveys", "grid_id"): "网格", ("surveys", "event_id"): "关联事件",
     ("surveys", "surveyed_at"): "评价时间", ("surveys", "result"): "评价结果", ("surveys", "kind"): "评价方式",
+    ("departments", "code"): "部门代码", ("departments", "name"): "部门名称", ("departments", "kind"): "部门类型",
+    ("dispatches", "id"): "派遣编号", ("dispatches", "event_id"): "事件", ("dispatches", "department_code"): "派往部门",
+    ("dispatches", "dispatched_at"): "派遣时间", ("dispatches", "accepted_at"): "部门签收时间",
+    ("dispatches", "returned_at"): "退单时间", ("dispatches", "reason"): "退单理由",
 }
 
 

@@ -30,8 +30,11 @@ SOURCES = {
     "surveys": ("surveys", "surveyed_at"),
     "patrols": ("patrols", "started_at"),
     "grids": ("areas", None),                 # the grids themselves: households, population
+    "dispatches": ("dispatches", "dispatched_at"),  # dispatches to departments in P (scoped through their case)
 }
-SOURCE_TABLES = ("events", "event_categories", "surveys", "patrols", "areas")  # what measures may read
+SOURCE_TABLES = ("events", "event_categories", "surveys", "patrols", "areas", "dispatches")  # what measures may read
+# The columns that place a source's rows in an area: its grid, or for a dispatch its case's grid.
+SCOPE_COLUMNS = {"areas": [("areas", "id")], "dispatches": [("dispatches", "event_id"), ("events", "grid_id")]}
 
 
 class Ctx:
@@ -44,6 +47,7 @@ class Ctx:
         self.s = schema.table("surveys")
         self.p = schema.table("patrols")
         self.a = schema.table("areas")
+        self.d = schema.table("dispatches")
         self.asof = sa.bindparam("asof", type_=sa.DateTime)
         self.verify_hours = sa.bindparam("verify_hours", 0.5, type_=sa.Float)
         self.due_hours = sa.bindparam("due_hours", 24.0, type_=sa.Float)  # 临期: due within this many hours
@@ -91,6 +95,13 @@ class Ctx:
 
     def grid_level(self):
         return self.is_(self.e.c.resolved_level, "events", "resolved_level", "grid")
+
+    def departments_by_asof(self):
+        """How many departments the case had been dispatched to by T (a correlated count over the
+        dispatch history, read through its event_id index)."""
+        d = self.d.c
+        return (sa.select(sa.func.count(sa.distinct(d.department_code))).select_from(self.d)
+                .where(d.event_id == self.e.c.id, d.dispatched_at <= self.asof).scalar_subquery())
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -176,6 +187,23 @@ def _handled(c: Ctx):  # closed cases with a usable duration (a closure before t
     return sa.and_(c.closed(), c.e.c.closed_at >= c.e.c.reported_at)
 
 
+def _dispatched_by_asof(c: Ctx):
+    return sa.and_(c.filed(), c.departments_by_asof() > 0)
+
+
+def _dispatch_by_asof(c: Ctx):  # a dispatch in P that had happened by T
+    return c.d.c.dispatched_at <= c.asof
+
+
+def _response_hours(c: Ctx):
+    return hours_between(c.d.c.dispatched_at, c.d.c.accepted_at)
+
+
+def _signed(c: Ctx):  # signed for by T, not before it was sent (a bad row)
+    d = c.d.c
+    return sa.and_(_dispatch_by_asof(c), d.accepted_at <= c.asof, d.accepted_at >= d.dispatched_at)
+
+
 def _visit(c: Ctx):
     return c.is_(c.p.c.kind, "patrols", "kind", "visit")
 
@@ -257,6 +285,21 @@ MEASURES = {m.name: m for m in [
     Measure(name="patrol_days", label="巡查天数", source="patrols", agg="count_distinct",
             value=lambda c: sa.cast(c.p.c.started_at, sa.Date), better="up",
             help="周期内至少有一次走访或巡查的天数"),
+    Measure(name="dept_handled", label="承办事件数", source="events",
+            where=lambda c: sa.and_(c.filed(), c.e.c.department_code.is_not(None)),
+            help="周期内立案、已交由职能部门承办的事件数"),
+    Measure(name="dept_cases", label="派遣事件数", source="events", where=_dispatched_by_asof,
+            help="周期内立案、截至统计时点已派遣至职能部门的事件数（按派遣记录）"),
+    Measure(name="multi_dispatched", label="多次派遣事件数", source="events", better="down",
+            where=lambda c: sa.and_(c.filed(), c.departments_by_asof() > 1),
+            help="周期内立案、截至统计时点先后派往两个及以上部门的事件数"),
+    Measure(name="dispatches_n", label="派遣次数", source="dispatches", where=_dispatch_by_asof,
+            help="周期内向职能部门派遣的次数（一件事件退回后再派算两次）"),
+    Measure(name="returned_n", label="退单次数", source="dispatches", better="down",
+            where=lambda c: sa.and_(_dispatch_by_asof(c), c.d.c.returned_at <= c.asof),
+            help="周期内的派遣中，截至统计时点被部门退回的次数"),
+    Measure(name="response_hours", label="响应时长", kind="hours", better="down", source="dispatches", agg="mean",
+            where=_signed, value=_response_hours, help="周期内派遣至部门签收的时长，平均数（未签收的不计）"),
     Measure(name="households", label="户数", source="grids", agg="sum", value=lambda c: c.a.c.households,
             help="所选区域各网格的登记户数之和"),
     Measure(name="population", label="人口", source="grids", agg="sum", value=lambda c: c.a.c.population,
@@ -279,6 +322,10 @@ RATIOS = {r.name: r for r in [
           better="up", help="（满意 + 基本满意）/ 有效评价数，附 95% 置信区间"),
     Ratio(name="dispute_grid_rate", label="矛盾纠纷网格化解率", numerator="dispute_grid", denominator="dispute_closed",
           better="up", help="已结案矛盾纠纷中在网格层级化解的比例"),
+    Ratio(name="return_rate", label="退单率", numerator="returned_n", denominator="dispatches_n", better="down",
+          help="周期内的派遣中被部门退回的比例"),
+    Ratio(name="multi_dispatch_rate", label="多次派遣率", numerator="multi_dispatched", denominator="dept_cases",
+          better="down", help="已派遣事件中先后派往两个及以上部门的比例（推诿、职责不清的信号）"),
     Ratio(name="hazard_on_time_rate", label="安全隐患按期整改率", numerator="hazard_on_time_n",
           denominator="hazard_due_n", better="up", help="已到期或已整改的安全隐患中按期整改的比例"),
 ]}
@@ -341,7 +388,7 @@ def needs(name: str, schema: MappedSchema) -> set[tuple[str, str]]:
     ctx = Ctx(schema)
     canonical = {id(schema.table(t)): t for t in SOURCE_TABLES}
     table, ts = SOURCES[m.source]
-    found = {(table, "id" if table == "areas" else "grid_id")} | ({(table, ts)} if ts else set())
+    found = set(SCOPE_COLUMNS.get(table, [(table, "grid_id")])) | ({(table, ts)} if ts else set())
     for fn in (m.where, m.value):
         if fn is not None:
             # a table's columns are Columns, a derived table's (schema mapping) ColumnClauses
@@ -356,12 +403,13 @@ DIMENSIONS: dict[str, tuple[str, Callable[[Ctx], sa.ColumnElement]]] = {
     "dimension": ("事件维度", lambda c: c.schema.canonical(c.cat.c.dimension, "event_categories", "dimension")),
     "category": ("事件类别", lambda c: c.cat.c.code),
     "source": ("来源", lambda c: c.schema.canonical(c.e.c.source, "events", "source")),
+    "department": ("承办部门", lambda c: c.e.c.department_code),  # a dispatch: its own department (query.py)
     "hour": ("时段", lambda c: hour_of_day(c.e.c.reported_at)),
     "weekday": ("星期", lambda c: iso_weekday(c.e.c.reported_at)),
     # both at once, as weekday·100 + hour, for the hour-of-day × weekday heatmap
     "weekday_hour": ("星期×时段", lambda c: iso_weekday(c.e.c.reported_at) * 100 + hour_of_day(c.e.c.reported_at)),
 }
-SURVEY_DIMENSIONS = ("dimension", "category", "source")
+SURVEY_DIMENSIONS = ("dimension", "category", "source", "department")
 # Whose work a row is: the reporting worker of an event, the worker of a patrol (网格员绩效 groups by it).
 WORKER_COLUMNS = {"events": "reporter_worker_id", "patrols": "worker_id"}
 WORKER_KEYS: dict[str, Callable[[Ctx], sa.ColumnElement]] = {

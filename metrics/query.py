@@ -70,6 +70,8 @@ def _breakdown(ctx: Ctx, table_name: str, by: str) -> sa.ColumnElement:
         if table_name not in WORKER_KEYS:
             raise ValueError(f"{table_name} rows belong to no worker")
         return WORKER_KEYS[table_name](ctx)
+    if table_name == "dispatches" and by == "department":  # the department it was sent to
+        return ctx.d.c.department_code
     if table_name not in ("events", "surveys") or (table_name == "surveys" and by not in SURVEY_DIMENSIONS):
         raise ValueError(f"{table_name} measures cannot be broken down by {by}")
     return DIMENSIONS[by][1](ctx)
@@ -80,13 +82,15 @@ def _source_from(db: Database, ctx: Ctx, source: str, focus: Focus, groups: list
     """FROM, WHERE and GROUP BY keys shared by every statement of one source."""
     table_name, ts_name = SOURCES[source]
     t = db.schema.table(table_name)
-    own_key = t.c.id if table_name == "areas" else t.c.grid_id
+    base, own_key = t, (t.c.id if table_name == "areas" else t.c.grid_id if table_name != "dispatches" else None)
+    if table_name == "dispatches":  # a dispatch is in the area of its case
+        base, own_key = t.join(ctx.e, t.c.event_id == ctx.e.c.id), ctx.e.c.grid_id
     grids_only = table_name == "areas"  # the grids themselves: sums over any other level would count twice
     if groups is None:
-        joined, keys, where = t, [], [in_scope(db, own_key, focus, grids_only=grids_only)]
+        joined, keys, where = base, [], [in_scope(db, own_key, focus, grids_only=grids_only)]
     else:
         members = group_rows(db, focus, groups, grids_only=grids_only)
-        joined = t.join(members, own_key == members.c.area_id)
+        joined = base.join(members, own_key == members.c.area_id)
         keys = [members.c.group_id.label("group_id")]
         # The join alone keeps the rows in scope. MariaDB also wants the list itself, to read the
         # (grid_id, reported_at) index by ranges; DuckDB and PostgreSQL would only check it twice.

@@ -253,8 +253,47 @@ def events() -> pd.DataFrame:
             closed_at=_ts(closed), deadline_at=_ts(deadline), status=status, resolved_level=level,
             reopen_count=reopen, lon=119.16 + i / 10000, lat=36.65, address=f"测试路{i}号",
             description=f"测试事件{i}", reporter_name="周小明", reporter_phone=f"1390000{i:04d}",
+            department_code=None if status in ("reported", "accepted", "rejected")
+            else _BOUNCED[i][-1][0] if i in _BOUNCED else _RESPONSIBLE[cat],
         ))
     return _frame("events", rows)
+
+
+def departments() -> pd.DataFrame:
+    rows = [("GA", "公安分局", "职能部门"), ("CG", "城管局", "职能部门"), ("ZJ", "住建局", "职能部门"),
+            ("SF", "司法所", "职能部门"), ("GR", "供热公司", "公共服务企业")]  # GR: no case at all
+    return _frame("departments", [dict(code=c, name=n, kind=k) for c, n, k in rows])
+
+
+_RESPONSIBLE = {"PS01": "GA", "FI01": "GA", "CM01": "CG", "SH01": "ZJ", "DS01": "SF"}
+_SLOW = {"ZJ": pd.Timedelta(hours=3)}  # 住建局 signs 3 h after a dispatch, the others after 30 min
+# Cases that bounced: event id → [(department, dispatched, accepted ("" = +30 min / +3 h), returned, reason)]
+_BOUNCED = {
+    2: [("ZJ", "03-02 11:00", None, "03-02 13:00", "非本部门职责"), ("CG", "03-02 13:30", "", None, None)],
+    6: [("CG", "03-04 11:00", "03-04 11:20", "03-04 15:00", "职责交叉，建议由住建局办理"), ("ZJ", "03-04 15:10", "", None, None)],
+    8: [("ZJ", "03-06 10:00", None, "03-06 12:00", "非本部门职责"),
+        ("SF", "03-06 12:30", "03-06 13:30", "03-06 18:30", "不属于纠纷调解"), ("CG", "03-06 19:00", "", None, None)],
+    42: [("ZJ", "02-24 10:00", None, "02-24 11:00", "非本部门职责"), ("CG", "02-24 11:30", "", None, None)],
+}
+_UNSIGNED = {15}  # dispatched, not yet signed for at T
+
+
+def dispatches() -> pd.DataFrame:
+    """Every dispatched case (status dispatched, processing or closed) went to its category's
+    department at its dispatched_at, except the bounced ones above (see tests/test_departments.py)."""
+    rows = []
+    for event in events().itertuples():
+        if pd.isna(event.dispatched_at):
+            continue
+        default = [(_RESPONSIBLE[event.category_code], event.dispatched_at, "", None, None)]
+        for dept, sent, signed, returned, reason in _BOUNCED.get(event.id, default):
+            sent = _ts(sent) if isinstance(sent, str) else sent.to_pydatetime()
+            if signed == "":
+                signed = None if event.id in _UNSIGNED else sent + _SLOW.get(dept, pd.Timedelta(minutes=30))
+            rows.append(dict(id=len(rows) + 1, event_id=event.id, department_code=dept, dispatched_at=sent,
+                             accepted_at=_ts(signed) if isinstance(signed, str) else signed,
+                             returned_at=_ts(returned), reason=reason))
+    return _frame("dispatches", rows)
 
 
 def surveys() -> pd.DataFrame:
@@ -311,7 +350,7 @@ def patrols() -> pd.DataFrame:
 
 
 _DATETIME_COLS = {"reported_at", "accepted_at", "dispatched_at", "closed_at", "deadline_at",
-                  "started_at", "ended_at", "surveyed_at"}
+                  "started_at", "ended_at", "surveyed_at", "returned_at"}
 
 
 def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -326,7 +365,8 @@ def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
 def frames() -> dict[str, pd.DataFrame]:
     """Every canonical table of the fixture city, in canonical names and values."""
     return {"areas": areas(), "workers": workers(), "event_categories": event_categories(),
-            "events": events(), "patrols": patrols(), "surveys": surveys()}
+            "events": events(), "patrols": patrols(), "surveys": surveys(),
+            "departments": departments(), "dispatches": dispatches()}
 
 
 def load_fixture(url: str, schema_map: SchemaMap | None = None) -> None:

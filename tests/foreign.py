@@ -3,7 +3,8 @@
 Names and codes are a made-up 工单 (work-order) system's: districts and streets in `org_region`, grids
 in `org_grid`, joined into one area list by the view `v_area`; cases in `gd_case` with integer status
 and channel codes and no deadline, resolving level or reopen count; categories in `gd_type` with
-integer dimension codes; callbacks in `hf_record`; no patrols and no workers at all.
+integer dimension codes; callbacks in `hf_record`; the handling unit's code on the case (`cbdw`) and
+the units in `sys_dept`, but no dispatch history; no patrols and no workers at all.
 
     D01 东城区 (1)
     ├── S01 北街道 (2) ── G101 北一网格 (101) 400 户 / 1000 人 · G102 北二网格 (102) 300 / 800
@@ -49,7 +50,9 @@ GRID = sa.Table("org_grid", md, sa.Column("gid", sa.Integer, primary_key=True, a
 CASE = sa.Table("gd_case", md, sa.Column("case_id", sa.Integer, primary_key=True, autoincrement=False),
                 sa.Column("wg", sa.Integer), sa.Column("lb_dm", sa.String(10)), sa.Column("qd", sa.Integer),
                 sa.Column("sb_sj", sa.DateTime), sa.Column("sl_sj", sa.DateTime), sa.Column("pq_sj", sa.DateTime),
-                sa.Column("ja_sj", sa.DateTime), sa.Column("zt", sa.Integer), sa.Column("dz", sa.String(100)))
+                sa.Column("ja_sj", sa.DateTime), sa.Column("zt", sa.Integer), sa.Column("dz", sa.String(100)),
+                sa.Column("cbdw", sa.String(10)))
+DEPT = sa.Table("sys_dept", md, sa.Column("dept_id", sa.String(10), primary_key=True), sa.Column("dept_mc", sa.String(50)))
 TYPE = sa.Table("gd_type", md, sa.Column("type_dm", sa.String(10), primary_key=True),
                 sa.Column("type_mc", sa.String(50)), sa.Column("wd", sa.Integer))
 CALLBACK = sa.Table("hf_record", md, sa.Column("hf_id", sa.Integer, primary_key=True, autoincrement=False),
@@ -67,17 +70,18 @@ ROWS = {
     GRID: [(101, 2, "G101", "北一网格", 400, 1000, 119.11, 36.67), (102, 2, "G102", "北二网格", 300, 800, 119.13, 36.67),
            (103, 3, "G103", "南一网格", 500, 1500, 119.13, 36.57), (104, 3, "G104", "南二网格", 200, 700, 119.15, 36.57)],
     CASE: [
-        (1, 101, "ZA01", 1, t(2, 9), t(2, 9, 10), t(2, 9, 30), t(2, 13), 5, "北一路1号"),
-        (2, 101, "CG01", 2, t(3, 10), t(3, 10, 20), t(3, 11), t(4, 10), 6, "北一路2号"),
-        (3, 102, "JF01", 3, t(4, 8), t(4, 8, 30), None, None, 4, "北二路3号"),
-        (4, 102, "CG01", 17, t(5, 14), None, None, None, 9, "北二路4号"),
-        (5, 103, "XF01", 7, t(6, 20), t(6, 20, 5), t(6, 20, 30), t(7, 6), 5, "南一路5号"),
-        (6, 103, "CG01", 2, t(7, 9), t(7, 9, 30), t(7, 10), t(13, 9), 5, "南一路6号"),
-        (7, 104, "ZA01", 17, t(8, 22), t(8, 22, 10), None, None, 1, "南二路7号"),
-        (8, 104, "CG01", 1, t(1, 10), None, None, t(1, 12), 5, "南二路8号"),
-        (9, 101, "CG01", 1, t(9, 0), None, None, None, 2, "北一路9号"),
-        (10, 999, "ZA01", 1, t(3, 10), None, None, t(3, 11), 5, "不存在的网格"),
+        (1, 101, "ZA01", 1, t(2, 9), t(2, 9, 10), t(2, 9, 30), t(2, 13), 5, "北一路1号", "GAJ"),
+        (2, 101, "CG01", 2, t(3, 10), t(3, 10, 20), t(3, 11), t(4, 10), 6, "北一路2号", "CGJ"),
+        (3, 102, "JF01", 3, t(4, 8), t(4, 8, 30), None, None, 4, "北二路3号", None),
+        (4, 102, "CG01", 17, t(5, 14), None, None, None, 9, "北二路4号", None),
+        (5, 103, "XF01", 7, t(6, 20), t(6, 20, 5), t(6, 20, 30), t(7, 6), 5, "南一路5号", "XFJ"),
+        (6, 103, "CG01", 2, t(7, 9), t(7, 9, 30), t(7, 10), t(13, 9), 5, "南一路6号", "CGJ"),
+        (7, 104, "ZA01", 17, t(8, 22), t(8, 22, 10), None, None, 1, "南二路7号", None),
+        (8, 104, "CG01", 1, t(1, 10), None, None, t(1, 12), 5, "南二路8号", "CGJ"),
+        (9, 101, "CG01", 1, t(9, 0), None, None, None, 2, "北一路9号", None),
+        (10, 999, "ZA01", 1, t(3, 10), None, None, t(3, 11), 5, "不存在的网格", "GAJ"),
     ],
+    DEPT: [("GAJ", "公安局"), ("CGJ", "城管执法局"), ("XFJ", "消防救援大队")],
     TYPE: [("ZA01", "盗窃", 1), ("JF01", "邻里纠纷", 2), ("CG01", "占道经营", 5), ("XF01", "消防通道堵塞", 4)],
     CALLBACK: [(1, 1, 101, t(2, 15), 1), (2, 2, 101, t(4, 12), 2), (3, 5, 103, t(7, 8), 3), (4, 6, 103, t(8, 10), 0),
                (5, None, 102, t(5, 9), 1), (6, None, 104, t(10, 9), 1)],
@@ -98,6 +102,8 @@ areas = "v_area"
 events = "gd_case"
 event_categories = "gd_type"
 surveys = "hf_record"
+departments = "sys_dept"
+dispatches = false
 patrols = false
 workers = false
 
@@ -134,6 +140,12 @@ address = "dz"
 description = false
 reporter_name = false
 reporter_phone = false
+department_code = "cbdw"
+
+[schema.columns.departments]
+code = "dept_id"
+name = "dept_mc"
+kind = false
 
 [schema.columns.event_categories]
 code = "type_dm"
