@@ -24,7 +24,7 @@ from metrics.scope import AreaTree, Scope, focus_for
 
 # The figures a list can stand behind: counts of cases (a sum or a duration is not a set of cases).
 LISTABLE = tuple(n for n, m in MEASURES.items() if m.agg == "count" and SOURCES[m.source][0] == "events")
-BREAKDOWNS = ("category", "dimension", "source", "weekday_hour")  # a clicked bar or heatmap cell
+BREAKDOWNS = ("category", "dimension", "source", "weekday_hour", "department")  # a clicked bar, cell or row
 SORTS = {"newest": "上报时间（新→旧）", "oldest": "上报时间（旧→新）", "deadline": "办理期限（先到期在前）",
          "hours": "办结时长（长→短）"}
 LEVELS = ENUMS[("events", "resolved_level")]
@@ -72,7 +72,8 @@ def unsupported(db: Database, f: CaseFilter) -> list[str]:
     s = db.schema
     needs = [(f.reopened, "reopen_count", "返工"), (bool(f.level), "resolved_level", "化解层级"),
              (f.overdue, "deadline_at", "超期"), (any(k in ("category", "dimension") for k, _ in f.breakdown),
-                                                  "category_code", "事件类别")]
+                                                  "category_code", "事件类别"),
+             (any(k == "department" for k, _ in f.breakdown), "department_code", "承办部门")]
     return [label for wanted, column, label in needs if wanted and s.absent("events", column)]
 
 

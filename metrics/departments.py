@@ -64,6 +64,14 @@ def names(db: Database) -> pd.DataFrame:
     return db.query(sa.select(t.c.code.label("key"), t.c.name.label("name"), t.c.kind.label("kind")))
 
 
+def department_names(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,
+                     area_code: str | None = None, tree: AreaTree | None = None) -> dict:
+    """{code: name} in the calling convention of the pages' cached metrics (the names are no figure,
+    so the view does not narrow them)."""
+    frame = names(db)
+    return dict(zip(frame["key"].astype(str), frame["name"].astype(str)))
+
+
 def department_table(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,
                      area_code: str | None = None, tree: AreaTree | None = None) -> pd.DataFrame:
     """One row per department that received a case of the focus in the period: `key` (its code),

@@ -164,3 +164,40 @@ def test_empty_grid_says_so_in_words(page):
     for words in ("没有上报事件", "暂无办结时长", "最末级网格", "无法按类别", "无法按来源", "无法统计化解层级", "没有超期未结"):
         assert words in infos
     assert metrics(at)["结案率"] == "无数据"
+
+
+# ---- 部门协同 (hand values: tests/test_departments.py) ----
+
+def department_table(at: AppTest):
+    return next(df for df in at.dataframe if df.value.columns[0] == "部门")
+
+
+def test_the_departments_with_their_rates_and_change(page):
+    at = page()
+    table = department_table(at).value
+    assert list(table.index) == ["CG", "SF", "ZJ", "GA"] and table.loc["ZJ", "部门"] == "住建局"
+    assert table.loc["CG", "承办事件数"] == 7 and table.loc["CG", "按期结案率"] == pytest.approx(20.0)
+    assert table.loc["CG", "按期率环比(pp)"] == pytest.approx(round((1 / 5 - 1 / 3) * 100, 1))
+    assert table.loc["ZJ", "退单率"] == pytest.approx(100 * 2 / 6) and table.loc["ZJ", "响应时长（小时）"] == 3.0
+    assert table.loc["ZJ", "退单率环比(pp)"] == pytest.approx(round((2 / 6 - 1 / 2) * 100, 1))
+    assert table.loc["CG", "多次派遣率"] == pytest.approx(100 * 2 / 7)
+
+
+def test_a_department_row_opens_the_cases_it_handled(page):
+    from tests.test_page_cases import listed, total_line
+    at = page()
+    table = department_table(at)
+    at.session_state[table.key] = {"selection": {"rows": [list(table.value.index).index("CG")], "columns": [],
+                                                 "cells": []}}
+    at.run()
+    assert at.title[0].value.startswith("事件明细")
+    assert total_line(at).startswith("**共 7 件**")  # E2 E8 E9 E13 E16 E20 E22
+    assert set(listed(at)["案卷号"].str[-2:].astype(int)) == {2, 8, 9, 13, 16, 20, 22}
+    assert any(m.value.startswith("来自图表：承办事件数") and "城管局" in m.value for m in at.markdown)
+
+
+def test_without_department_data_the_section_says_so(open_page, fixture_copy):
+    at = open_page("views/events.py", config='[schema.tables]\ndispatches = false\ndepartments = false\n'
+                   '[schema.columns.events]\ndepartment_code = false\n')
+    assert not any(df.value.columns[0] == "部门" for df in at.dataframe)
+    assert any(i.value.startswith("无数据：平台没有派遣记录数据") or "department_code = false" in i.value for i in at.info)

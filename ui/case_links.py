@@ -18,7 +18,7 @@ from ui.format import md_escape
 
 CASES_PAGE = "views/cases.py"
 FILTER_KEYS = ("measure", "category", "dimension", "source", "wh", "status", "level", "overdue", "reopened", "q",
-               "after", "until")
+               "after", "until", "department")
 MAX_TEXT = 40  # a case number or a code; longer text is no filter value
 
 
@@ -54,7 +54,7 @@ def filter_from_url(categories: dict) -> tuple[CaseFilter, int, list[str]]:
     breakdown = []
     if (cat := known("category", by_text)) is not None:
         breakdown.append(("category", by_text[cat]))
-    for key in ("dimension", "source"):
+    for key in ("dimension", "source", "department"):
         if (value := _code(qp.get(key))) is not None:
             breakdown.append((key, value))
     if (wh := _weekday_hour(qp.get("wh"))) is not None:

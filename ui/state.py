@@ -16,7 +16,7 @@ VIEW_KEYS = {"period", "area", "from", "to", "asof"}
 # Parameters one page owns (周报's ?week=2026-W10, 网格员绩效's ?worker=): write_view keeps them in
 # that page's URL, but they are not part of the view, so they never follow the user to another page.
 PAGE_KEYS = {"week", "worker", "case", "measure", "category", "dimension", "source", "wh", "status", "level",
-             "overdue", "reopened", "q", "sort", "page", "after", "until"}  # from "case": 事件明细's filters (ui/case_links.py)
+             "overdue", "reopened", "q", "sort", "page", "after", "until", "department"}  # from "case": 事件明细's filters (ui/case_links.py)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from metrics import case_list, case_record
+from metrics import departments as department_metrics
 from metrics.definitions import METRICS
 from metrics.labels import DIMENSION_NAMES, LEVEL_NAMES, SOURCE_NAMES, STATUS_NAMES, WEEKDAY_NAMES, name_of
 from reports import case_export
@@ -89,7 +90,7 @@ def show_record(ctx, case) -> None:
         st.info("该事件没有关联的满意度评价。")
 
 
-def figure_line(f: case_list.CaseFilter) -> str | None:
+def figure_line(f: case_list.CaseFilter, departments: dict) -> str | None:
     """What a clicked figure narrowed the list to, in words (None for the plain list)."""
     parts = [] if f.measure == "reported" else [f"{METRICS[f.measure].label}（{METRICS[f.measure].help}）"]
     for key, value in f.breakdown:
@@ -97,6 +98,8 @@ def figure_line(f: case_list.CaseFilter) -> str | None:
             parts.append(f"{WEEKDAY_NAMES[value // 100]} {value % 100:02d}时")
         elif key == "dimension":
             parts.append(name_of(DIMENSION_NAMES, value, "未知维度"))
+        elif key == "department":
+            parts.append(f"承办部门 {departments.get(value, value)}")
     if f.after or f.until:
         parts.append(f"上报时间 {f.after:%m-%d %H:%M} 后至 {f.until:%m-%d %H:%M}" if f.after and f.until
                      else f"上报时间 {(f.after or f.until):%m-%d %H:%M} {'后' if f.after else '前'}")
@@ -117,11 +120,11 @@ flt, page, notices = filter_from_url(cats)
 flt = replace(flt, due_hours=ctx.settings.alerts.due_hours)  # 临期 as the alerts count it
 for notice in notices:
     st.warning(notice, icon=":material/filter_alt_off:")
-if line := figure_line(flt):
+if line := figure_line(flt, ctx.metric(department_metrics.department_names)):
     box = st.container(border=True, horizontal=True, vertical_alignment="center")
     box.markdown(f"来自图表：{line}")
     if box.button("显示全部事件", type="tertiary"):
-        set_params(measure=None, dimension=None, wh=None, after=None, until=None)
+        set_params(measure=None, dimension=None, wh=None, after=None, until=None, department=None)
         st.rerun()
 
 row = st.columns([2, 2, 2, 2, 2, 2])

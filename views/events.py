@@ -2,7 +2,7 @@
 category, sources, the level that resolved each case, and the overdue list (personal data masked)."""
 import streamlit as st
 
-from metrics import breakdowns, cases, events_extra
+from metrics import breakdowns, cases, departments, events_extra
 from ui import format as fmt
 from ui.case_links import open_cases
 from ui.components import (breadcrumb, caption, cases_from_chart, children_level, drill_from_chart, drill_from_table,
@@ -84,6 +84,25 @@ with right:
     else:
         st.info("该周期内立案的事件截至统计时点还没有结案，无法统计化解层级。")
     caption(ctx, "周期内立案并已结案的事件，按化解层级")
+
+st.subheader("部门协同（承办部门办理情况，按期结案率低的在前）")
+no_departments = departments.unavailable_reason(ctx.db.schema)
+depts = None if no_departments else ctx.metric(departments.department_table)
+if no_departments:
+    st.info(f"无数据：{no_departments}。平台记录承办部门后，这里按部门列出结案、按期、退单与多次派遣情况。",
+            icon=":material/database_off:")
+elif depts.empty:
+    st.info("所选区域在该周期内没有派往职能部门的事件。")
+else:
+    absent = departments.why_absent(ctx.db.schema)
+    table = charts.department_table(depts, absent)
+    picked = st.dataframe(table, on_select="rerun", selection_mode="single-row", hide_index=True,
+                          key=f"events_departments_{key}", column_config=number_columns(table))
+    if picked and picked.selection.rows:
+        open_cases(measure="dept_handled", department=table.index[picked.selection.rows[0]])
+    gaps = "；".join(f"{departments.label(n)}无数据：{why}" for n, why in absent.items())
+    caption(ctx, f"{departments.department_note()}；环比为与上一周期之差；点击一行查看该部门承办的事件"
+                 + (f"；{gaps}" if gaps else ""))
 
 st.subheader("超期未结事件")
 ctx.reveal("事件办结")  # the audit line before any name is fetched or drawn

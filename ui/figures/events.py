@@ -139,3 +139,30 @@ def overdue_table(cases: pd.DataFrame) -> pd.DataFrame:
     out = out[[c for c in OVERDUE_COLUMNS if c in out]].rename(columns=OVERDUE_COLUMNS)
     out["事件类别"] = out["事件类别"].fillna("未知类别")
     return out.reset_index(drop=True)
+
+
+# 部门协同: the heading of each column, from the metric's own label where it has one.
+DEPARTMENT_COLUMNS = {"dept_handled": "承办事件数", "closure_rate": "结案率", "on_time_rate": "按期结案率",
+                      "prev_on_time_rate": "按期率环比(pp)", "median_hours": "办结时长中位数（小时）",
+                      "p90_hours": "办结时长P90（小时）", "satisfaction_rate": "群众满意率", "dispatches_n": "派遣次数",
+                      "return_rate": "退单率", "prev_return_rate": "退单率环比(pp)", "multi_dispatch_rate": "多次派遣率",
+                      "response_hours": "响应时长（小时）"}
+_DEPARTMENT_PP = {"prev_on_time_rate": "on_time_rate", "prev_return_rate": "return_rate"}
+
+
+def department_table(depts: pd.DataFrame, absent: dict) -> pd.DataFrame:
+    """The departments as the table shows them, in the given order (worst 按期结案率 first), rates in
+    percent, 环比 in pp; the columns this platform cannot compute (`absent`, by metric) left out."""
+    out = pd.DataFrame({"部门": depts["name"].astype(str)})
+    for col, heading in DEPARTMENT_COLUMNS.items():
+        base = _DEPARTMENT_PP.get(col, col)
+        if base in absent:
+            continue
+        values = numbers(depts[base])
+        if col in _DEPARTMENT_PP:
+            values = (values - numbers(depts[col])) * 100
+        elif fmt.COLUMN_KINDS.get(heading) == "rate":
+            values = values * 100
+        out[heading] = values.round(1) if fmt.COLUMN_KINDS.get(heading) in ("hours", "pp") else values
+    out.index = depts["key"].astype(str)
+    return out
