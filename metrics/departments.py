@@ -48,12 +48,14 @@ def why_absent(schema: MappedSchema) -> dict[str, str]:
 
 
 def unavailable_reason(schema: MappedSchema) -> str | None:
-    """Why the platform has no department figure at all (None: some can be computed)."""
-    why = why_absent(schema)
-    if len(why) < len(COLUMNS):
+    """Why the platform has no department figure at all (None: some can be computed): it records
+    neither the case's department nor a dispatch history."""
+    if len(why_absent(schema)) < len(COLUMNS):
         return None
-    return absent_reason([("events", "department_code"), ("dispatches", "department_code")], schema) \
-        if not schema.absent("dispatches") else why["dept_handled"]
+    parts = [absent_reason([("events", "department_code")], schema)]
+    if schema.absent("dispatches"):
+        parts.append(absent_reason([("dispatches", "department_code")], schema).removeprefix("平台"))
+    return "，".join(parts)
 
 
 def names(db: Database) -> pd.DataFrame:

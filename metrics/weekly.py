@@ -21,8 +21,9 @@ from metrics.query import aggregate
 from metrics.safety_index import SafetyModel
 from metrics.scope import AreaTree, Focus, Scope, resolve
 from metrics.definitions import LABELS, METRICS, Ratio
-from metrics.formats import count as fmt_count, index as fmt_index, pct as fmt_pct, value as fmt_value
+from metrics.formats import count as fmt_count, hours as fmt_hours, index as fmt_index, pct as fmt_pct, value as fmt_value
 from metrics.stats import change, whole
+from metrics.departments import department_table, unavailable_reason
 from metrics.summary import KPI_ROW, area_metrics, comparison_periods, summarize
 
 STREET_N, GRID_N = 3, 10  # places on each red and black list
@@ -32,6 +33,11 @@ LISTS = {  # key → (metric, which end of the ranking, title)
     "index_black": ("safety_index", "bottom", "黑榜·平安指数最低"),
     "on_time_red": ("on_time_rate", "top", "红榜·按期结案率最高"),
     "on_time_black": ("on_time_rate", "bottom", "黑榜·按期结案率最低"),
+}
+DEPT_N = 3  # places on each department list
+DEPARTMENT_LISTS = {  # 部门红黑榜: key → (metric, which end of the ranking, title)
+    "dept_red": ("on_time_rate", "top", "红榜·按期结案率最高"),
+    "dept_black": ("on_time_rate", "bottom", "黑榜·按期结案率最低"),
 }
 KPIS = KPI_ROW  # the review's KPIs: declared metrics (label, kind, direction in metrics.definitions)
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -139,6 +145,32 @@ class AreaWeek:
 
 
 @dataclass(frozen=True)
+class DepartmentWeek:
+    """One 职能部门 through the cases of the review's area: this week and its 环比 (metrics.departments)."""
+    code: str
+    name: str
+    handled: int
+    due_n: int | None
+    on_time_rate: float | None
+    prev_on_time_rate: float | None
+    closure_rate: float | None
+    return_rate: float | None
+    prev_return_rate: float | None
+    dispatches_n: int | None
+    multi_dispatch_rate: float | None
+    response_hours: float | None
+    satisfaction_rate: float | None
+
+    @property
+    def on_time_change_pp(self) -> float | None:
+        return change(self.on_time_rate, self.prev_on_time_rate, is_rate=True)
+
+    @property
+    def return_change_pp(self) -> float | None:
+        return change(self.return_rate, self.prev_return_rate, is_rate=True)
+
+
+@dataclass(frozen=True)
 class WeeklyReview:
     week: Period
     asof: datetime
@@ -157,6 +189,9 @@ class WeeklyReview:
     grid_lists: dict[str, tuple[AreaWeek, ...]]
     grade_drops: tuple[AreaWeek, ...]  # streets, then grids, whose grade is lower than last week's
     daily: tuple[tuple[int, int, int], ...] = field(default=())  # per weekday: this week, previous, last year
+    departments: tuple[DepartmentWeek, ...] = field(default=())   # worst 按期结案率 first
+    department_lists: dict = field(default_factory=dict)           # DEPARTMENT_LISTS key → rows
+    departments_absent: str | None = None                          # why the platform has no department figure
 
     @property
     def label(self) -> str:
@@ -236,23 +271,35 @@ def _area_rows(tree: AreaTree, ids: list[int], now: pd.DataFrame, before: pd.Dat
     return tuple(rows)
 
 
-def rank_lists(rows: tuple[AreaWeek, ...], n: int, min_due: int = MIN_DUE) -> dict[str, tuple[AreaWeek, ...]]:
-    """Top and bottom `n` by safety index and by on-time rate; areas without a value are not ranked,
-    nor on the on-time lists areas with fewer than `min_due` due cases. Red and black lists never
-    share an area, not even when values tie (a week without data gives many areas the same index):
-    with fewer than 2n ranked, each takes half; a single ranked area is on both. Ties go to the lower code."""
+def ranked_ends(rows: tuple, metric: str, n: int, min_due: int = 0) -> tuple[tuple, tuple]:
+    """(top n, bottom n) by `metric`; rows without a value are not ranked, nor rows with fewer than
+    `min_due` due cases. The two ends never share a row, not even when values tie: with fewer than
+    2n ranked, each takes half; a single ranked row is on both. Ties go to the lower code."""
+    ranked = [r for r in rows if getattr(r, metric) is not None and (not min_due or (r.due_n or 0) >= min_due)]
+    k = min(n, len(ranked) // 2) if len(ranked) >= 2 else len(ranked)
+    top = sorted(ranked, key=lambda r: (-getattr(r, metric), r.code))[:k]
+    rest = [r for r in ranked if r.code not in {t.code for t in top}] if len(ranked) >= 2 else ranked
+    return tuple(top), tuple(sorted(rest, key=lambda r: (getattr(r, metric), r.code))[:k])
+
+
+def rank_lists(rows: tuple[AreaWeek, ...], n: int, min_due: int = MIN_DUE, lists: dict = LISTS) -> dict[str, tuple]:
+    """Top and bottom `n` by safety index and by on-time rate (ranked_ends); on the on-time lists
+    only areas with at least `min_due` due cases."""
     out = {}
-    for key, (metric, end, _title) in LISTS.items():
-        ranked = [r for r in rows if getattr(r, metric) is not None
-                  and (metric != "on_time_rate" or r.due_n >= min_due)]
-        k = min(n, len(ranked) // 2) if len(ranked) >= 2 else len(ranked)
-        top = sorted(ranked, key=lambda r: (-getattr(r, metric), r.code))[:k]
-        if end == "top":
-            out[key] = tuple(top)
-        else:
-            rest = [r for r in ranked if r.code not in {t.code for t in top}] if len(ranked) >= 2 else ranked
-            out[key] = tuple(sorted(rest, key=lambda r: (getattr(r, metric), r.code))[:k])
+    for key, (metric, end, _title) in lists.items():
+        top, bottom = ranked_ends(rows, metric, n, min_due if metric == "on_time_rate" else 0)
+        out[key] = top if end == "top" else bottom
     return out
+
+
+def _department_rows(frame: pd.DataFrame) -> tuple[DepartmentWeek, ...]:
+    return tuple(DepartmentWeek(
+        code=str(r["key"]), name=str(r["name"]), handled=whole(r["dept_handled"]) or 0, due_n=whole(r["due_n"]),
+        on_time_rate=_value(r["on_time_rate"]), prev_on_time_rate=_value(r["prev_on_time_rate"]),
+        closure_rate=_value(r["closure_rate"]), return_rate=_value(r["return_rate"]),
+        prev_return_rate=_value(r["prev_return_rate"]), dispatches_n=whole(r["dispatches_n"]),
+        multi_dispatch_rate=_value(r["multi_dispatch_rate"]), response_hours=_value(r["response_hours"]),
+        satisfaction_rate=_value(r["satisfaction_rate"])) for _, r in frame.iterrows())
 
 
 def grade_drops(rows: tuple[AreaWeek, ...], model: SafetyModel) -> tuple[AreaWeek, ...]:
@@ -300,6 +347,8 @@ def weekly_review(db: Database, *, week: Period, asof: datetime, scope: Scope, a
         street_rows = _area_rows(tree, streets, now, before)
         grid_rows = _area_rows(tree, grids, now, before)
 
+    depts = _department_rows(department_table(db, start=week.start, end=week.end, asof=asof, scope=scope,
+                                              area_code=area_code, tree=tree))
     single = focus.single
     return WeeklyReview(
         week=week, asof=asof, previous=prev, previous_asof=prev_asof, last_year=ly, last_year_asof=ly_asof,
@@ -310,7 +359,9 @@ def weekly_review(db: Database, *, week: Period, asof: datetime, scope: Scope, a
         streets=street_rows, grids=grid_rows,
         street_lists=rank_lists(street_rows, STREET_N), grid_lists=rank_lists(grid_rows, GRID_N),
         grade_drops=grade_drops(street_rows + grid_rows, model),
-        daily=_daily(db, focus, [(week, asof), (prev, prev_asof), (ly, ly_asof)]))
+        daily=_daily(db, focus, [(week, asof), (prev, prev_asof), (ly, ly_asof)]),
+        departments=depts, department_lists=rank_lists(depts, DEPT_N, lists=DEPARTMENT_LISTS),
+        departments_absent=unavailable_reason(db.schema))
 
 
 def review_of_week(db: Database, *, start: date, end: date, asof: datetime, scope: Scope,
@@ -400,6 +451,7 @@ def narrative(review: WeeklyReview) -> list[str]:
         out.append(text + "。")
     out += _ranking_sentences(review.street_lists, review.streets, "街道")
     out += _ranking_sentences(review.grid_lists, review.grids, "网格")
+    out += _department_sentences(review)
     if review.grade_drops:
         shown = review.grade_drops[:5]
         items = "、".join(f"{r.name}（{r.prev_grade}→{r.safety_grade}"
@@ -432,6 +484,35 @@ def no_grade_drop_words(review: WeeklyReview) -> str:
     if n:
         return f"有可比等级的 {fmt_count(len(rows) - n)} 个街道或网格中，没有平安等级下降的{_ungraded_note(review)}。"
     return "本周没有街道或网格的平安等级低于上周。"
+
+
+def _department_sentences(review: WeeklyReview) -> list[str]:
+    """部门红黑榜 in words: the best and worst 按期结案率, and who returned the most dispatches and who
+    was slowest to sign for them (among departments with at least MIN_DUE dispatches)."""
+    if review.departments_absent:
+        return [f"部门红黑榜无数据：{review.departments_absent}。"]
+    if not review.departments:
+        return ["本周没有派往职能部门的事件。"]
+    out = []
+    fast, slow = review.department_lists["dept_red"], review.department_lists["dept_black"]
+    if fast and slow and fmt_pct(fast[0].on_time_rate) == fmt_pct(slow[0].on_time_rate) and fast[0] is not slow[0]:
+        out.append(f"参与排名的部门按期结案率相同（{fmt_pct(fast[0].on_time_rate)}），不分高低。")
+    elif fast and slow and fast[0] is not slow[0]:
+        s = slow[0]
+        out.append(f"部门按期结案率最高的是{fast[0].name}（{fmt_pct(fast[0].on_time_rate)}），最低的是{s.name}"
+                   f"（{fmt_pct(s.on_time_rate)}，{change_words('rate', s.on_time_change_pp, '较上周')}）。")
+    elif not fast and len(review.departments) > 1:
+        out.append(f"本周没有应结案件不少于 {MIN_DUE} 件的部门，未按按期结案率排名。")
+    busy = [d for d in review.departments if (d.dispatches_n or 0) >= MIN_DUE]
+    returned = max((d for d in busy if d.return_rate), key=lambda d: (d.return_rate, d.code), default=None)
+    slowest = max((d for d in busy if d.response_hours is not None), key=lambda d: (d.response_hours, d.code),
+                  default=None)
+    parts = [f"退单率最高的是{returned.name}（{fmt_pct(returned.return_rate)}，派遣 {fmt_count(returned.dispatches_n)} 次）"]\
+        if returned else []
+    parts += [f"响应最慢的是{slowest.name}（派遣后平均 {fmt_hours(slowest.response_hours)}签收）"] if slowest else []
+    if parts:
+        out.append("；".join(parts) + "。")
+    return out
 
 
 def _ranking_sentences(lists: dict, rows: tuple[AreaWeek, ...], level: str) -> list[str]:

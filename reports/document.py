@@ -16,7 +16,8 @@ from docx.shared import Cm, Pt, RGBColor
 from metrics.definitions import METRICS
 from metrics.scope import LEVEL_NAMES
 from metrics.formats import count as fmt_count, index as fmt_index, pct as fmt_pct, value as fmt_value
-from metrics.weekly import KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, kpi_change, narrative, no_grade_drop_words
+from metrics.weekly import (DEPARTMENT_LISTS, KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, kpi_change, narrative,
+                            no_grade_drop_words)
 from reports.tables import signed
 
 FONT_LATIN, FONT_CJK = "Arial", "Microsoft YaHei"
@@ -102,6 +103,26 @@ def _lists(doc, lists: dict, level: str, with_street: bool) -> None:
         _table(doc, header, _list_rows(rows, metric, with_street), widths)
 
 
+def _department_lists(doc, review: WeeklyReview) -> None:
+    if review.departments_absent:
+        doc.add_paragraph(f"无数据：{review.departments_absent}。")
+        return
+    if not review.departments:
+        doc.add_paragraph("本周没有派往职能部门的事件。")
+        return
+    for key, (_metric, _end, title) in DEPARTMENT_LISTS.items():
+        rows = review.department_lists[key]
+        doc.add_heading(f"部门{title}", level=3)
+        if not rows:
+            doc.add_paragraph(f"本周没有可排名的部门（应结案件不少于 {MIN_DUE} 件才参与按期结案率排名）。")
+            continue
+        _table(doc, ["名次", "部门", "按期结案率", "较上周", "承办事件", "退单率", "响应时长"],
+               [[str(i), d.name, fmt_value("rate", d.on_time_rate), signed("rate", d.on_time_change_pp),
+                 fmt_count(d.handled), fmt_value("rate", d.return_rate), fmt_value("hours", d.response_hours)]
+                for i, d in enumerate(rows, start=1)], [1.2, 4.2, 2.2, 1.8, 2.0, 2.0, 2.4])
+    doc.add_paragraph("部门按其承办事件计，只计本区域的事件；退单率按每次派遣所派往的部门统计；完整各列见 Excel 周报。")
+
+
 def to_docx(review: WeeklyReview, charts: list[tuple[str, bytes]]) -> bytes:
     """The document; `charts` is reports.charts.weekly_charts(review) (caption, PNG) in order."""
     doc = Document()
@@ -156,7 +177,10 @@ def to_docx(review: WeeklyReview, charts: list[tuple[str, bytes]]) -> bytes:
     else:
         doc.add_paragraph("所选区域下没有网格。")
 
-    doc.add_heading("五、平安等级下降的区域", level=1)
+    doc.add_heading("五、部门红黑榜", level=1)
+    _department_lists(doc, review)
+
+    doc.add_heading("六、平安等级下降的区域", level=1)
     drops = review.grade_drops
     if not drops:
         doc.add_paragraph(no_grade_drop_words(review) if review.streets or review.grids else "所选区域下没有街道或网格。")

@@ -11,12 +11,14 @@ import pandas as pd
 from metrics.scope import LEVEL_NAMES
 from metrics.definitions import METRICS
 from metrics.formats import missing
-from metrics.weekly import KPIS, LISTS, MIN_DUE, AreaWeek, WeeklyReview, kpi_change, narrative
+from metrics.weekly import (DEPARTMENT_LISTS, KPIS, LISTS, MIN_DUE, AreaWeek, DepartmentWeek, WeeklyReview, kpi_change,
+                            narrative)
 
-SHEETS = ("概况", "KPI", "街道红黑榜", "网格红黑榜", "等级下降", "文字摘要")
+SHEETS = ("概况", "KPI", "街道红黑榜", "网格红黑榜", "部门红黑榜", "等级下降", "文字摘要")
 # column → Excel number format (the KPI sheet formats each row by its kind instead)
 NUMBER_FORMATS = {"平安指数": "0.0", "上周平安指数": "0.0", "本周平安指数": "0.0", "按期结案率": "0.0%",
-                  "应结案件": "#,##0", "上报数": "#,##0"}
+                  "应结案件": "#,##0", "上报数": "#,##0", "承办事件数": "#,##0", "派遣次数": "#,##0", "结案率": "0.0%",
+                  "退单率": "0.0%", "多次派遣率": "0.0%", "群众满意率": "0.0%", "响应时长（小时）": "0.0"}
 KIND_FORMATS = {"count": "#,##0", "rate": "0.0%", "hours": "0.0", "index": "0.0", "text": "@"}
 
 
@@ -47,6 +49,8 @@ def overview(review: WeeklyReview) -> pd.DataFrame:
                      "的数据计算，与本周同样距周期开始的时长，办结时间相当"),
         ("红黑榜", f"街道、网格按平安指数、按期结案率排名；应结案件少于 {MIN_DUE} 件的不参与按期结案率排名；"
                   "“变化最大的指标”为平安指数各项指标中得分较上周变化最大者"),
+        ("部门红黑榜", f"职能部门按其承办事件的按期结案率排名，应结案件少于 {MIN_DUE} 件的不参与；退单率按每次派遣"
+                    "所派往的部门统计；部门只计本区域的事件"),
     ]
     return pd.DataFrame(rows, columns=["项目", "内容"])
 
@@ -91,6 +95,28 @@ def list_table(lists: dict[str, tuple[AreaWeek, ...]], with_street: bool) -> pd.
     return pd.DataFrame(rows, columns=columns)
 
 
+DEPARTMENT_COLUMNS = ["榜单", "名次", "部门代码", "部门", "按期结案率", "按期较上周", "应结案件", "承办事件数", "结案率",
+                      "派遣次数", "退单率", "退单较上周", "多次派遣率", "响应时长（小时）", "群众满意率"]
+
+
+def _department_row(d: DepartmentWeek) -> dict:
+    return {"部门代码": d.code, "部门": d.name, "按期结案率": d.on_time_rate, "按期较上周": signed("rate", d.on_time_change_pp),
+            "应结案件": d.due_n, "承办事件数": d.handled, "结案率": d.closure_rate, "派遣次数": d.dispatches_n,
+            "退单率": d.return_rate, "退单较上周": signed("rate", d.return_change_pp),
+            "多次派遣率": d.multi_dispatch_rate, "响应时长（小时）": d.response_hours, "群众满意率": d.satisfaction_rate}
+
+
+def department_table(review: WeeklyReview) -> pd.DataFrame:
+    """部门红黑榜 by 按期结案率 (departments with fewer than MIN_DUE due cases are not ranked); the
+    reason in one row when the platform has no department data."""
+    if review.departments_absent:
+        return pd.DataFrame([{"榜单": f"无数据：{review.departments_absent}"}], columns=DEPARTMENT_COLUMNS)
+    rows = [{"榜单": title, "名次": i, **_department_row(d)}
+            for key, (_metric, _end, title) in DEPARTMENT_LISTS.items()
+            for i, d in enumerate(review.department_lists.get(key, ()), start=1)]
+    return pd.DataFrame(rows, columns=DEPARTMENT_COLUMNS)
+
+
 def drops_table(review: WeeklyReview) -> pd.DataFrame:
     rows = []
     for r in review.grade_drops:
@@ -112,4 +138,4 @@ def tables(review: WeeklyReview) -> dict[str, pd.DataFrame]:
     return {"概况": overview(review), "KPI": kpi_table(review),
             "街道红黑榜": list_table(review.street_lists, with_street=False),
             "网格红黑榜": list_table(review.grid_lists, with_street=True),
-            "等级下降": drops_table(review), "文字摘要": narrative_table(review)}
+            "部门红黑榜": department_table(review), "等级下降": drops_table(review), "文字摘要": narrative_table(review)}

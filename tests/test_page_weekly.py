@@ -156,3 +156,18 @@ def test_a_week_without_data_says_so_in_words(open_page):
     # the index from the indicators that have a value (no cases: 治安 100; no visits: 走访 42.86), and it says so
     assert "未计入无数据的指标：" in text
     assert cards(at)["结案率"][0] == "无数据"
+
+
+def test_the_department_lists_on_the_page(open_page):
+    at = open_page(PAGE, week="2026-W10")
+    red, black = [df.value for df in at.dataframe if "部门" in df.value.columns]
+    assert list(red["部门"]) == ["公安分局", "司法所"] and list(black["部门"]) == ["城管局", "住建局"]
+    assert black.iloc[0]["按期结案率"] == pytest.approx(20.0) and black.iloc[0]["按期较上周"] == "-13.3pp"
+    assert black.iloc[1]["响应时长（小时）"] == 3.0 and black.iloc[1]["退单率"] == pytest.approx(100 * 2 / 6)
+
+
+def test_without_department_data_the_page_says_why(open_page):
+    at = open_page(PAGE, week="2026-W10", config="[schema.tables]\ndispatches = false\n"
+                   "[schema.columns.events]\ndepartment_code = false\n")
+    assert any(i.value.startswith("无数据：平台未提供事件·承办部门") for i in at.info)
+    assert not any("部门" in df.value.columns for df in at.dataframe)

@@ -113,7 +113,7 @@ def test_exports_of_a_week_without_data_say_so(load_database):
     for sentence in narrative(empty):
         assert sentence in text
     assert "本周没有可排名的街道（平安指数均无数据）。" in text and "本周没有可排名的网格（应结案件不少于 3 件才参与按期结案率排名）。" in text
-    assert text.count("街道和网格本周或上周均无平安等级，无法比较等级升降。") == 2  # the narrative and section 五
+    assert text.count("街道和网格本周或上周均无平安等级，无法比较等级升降。") == 2  # the narrative and section 六
     for claim in ("均未下降", "低于上周", "最高的是", "最低的是"):
         assert claim not in text, claim
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
@@ -188,3 +188,43 @@ def test_cli_bad_week_exits_2(load_database, config, tmp_path):
     done = subprocess.run([sys.executable, "-m", "reports", "weekly", "--week", "2026-10", "--out", str(tmp_path)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 2 and "YYYY-Www" in done.stderr
+
+
+def test_the_department_lists_read_back_from_both_files(review, charts):
+    """部门红黑榜 of W10 (hand values: tests/test_departments.py): 按期结案率 公安分局 4/4, 司法所 2/3 and
+    住建局 2/3 (tied: the lower code, SF, goes to the red list), 城管局 1/5 (1/3 the week before)."""
+    book = load_workbook(io.BytesIO(to_xlsx(review)))
+    rows = sheet_rows(book, "部门红黑榜")
+    assert [(r["榜单"], r["名次"], r["部门"]) for r in rows] == [
+        ("红榜·按期结案率最高", 1, "公安分局"), ("红榜·按期结案率最高", 2, "司法所"),
+        ("黑榜·按期结案率最低", 1, "城管局"), ("黑榜·按期结案率最低", 2, "住建局")]
+    cg, zj = rows[2], rows[3]
+    assert (cg["按期结案率"], cg["按期较上周"], cg["应结案件"], cg["承办事件数"]) == (pytest.approx(1 / 5), "-13.3pp", 5, 7)
+    assert (cg["退单率"], cg["派遣次数"], cg["多次派遣率"]) == (pytest.approx(1 / 9), 9, pytest.approx(2 / 7))
+    assert (zj["退单率"], zj["退单较上周"], zj["响应时长（小时）"]) == (pytest.approx(2 / 6), "-16.7pp", 3.0)
+    assert book["部门红黑榜"]["E2"].number_format == "0.0%"
+    doc = Document(io.BytesIO(to_docx(review, charts)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "五、部门红黑榜" in text and "部门黑榜·按期结案率最低" in text
+    assert "部门按期结案率最高的是公安分局（100.0%），最低的是城管局（20.0%，较上周下降 13.3 个百分点）。" in text
+    table = next(t for t in doc.tables if t.rows[0].cells[1].text == "部门" and t.rows[1].cells[1].text == "城管局")
+    assert [c.text for c in table.rows[1].cells] == ["1", "城管局", "20.0%", "-13.3pp", "7", "11.1%", "0.5 小时"]
+
+
+def test_without_department_data_both_files_say_why(load_database):
+    from data_access.db import Database
+    from data_access.schema import SchemaMap
+
+    smap = SchemaMap(tables={"dispatches": False, "departments": False}, columns={"events": {"department_code": False}})
+    db = Database.connect(load_database("duckdb"), smap)
+    try:
+        bare = weekly_review(db, week=Period(START, END), asof=ASOF, scope=Scope.everywhere())
+    finally:
+        db.dispose()
+    why = ("平台未提供事件·承办部门（schema.columns.events.department_code = false），"
+           "没有派遣记录数据（schema.tables.dispatches = false）")
+    assert not bare.departments and f"部门红黑榜无数据：{why}。" in narrative(bare)
+    book = load_workbook(io.BytesIO(to_xlsx(bare)))
+    assert [r["榜单"] for r in sheet_rows(book, "部门红黑榜")] == [f"无数据：{why}"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(to_docx(bare, weekly_charts(bare)))).paragraphs)
+    assert f"五、部门红黑榜\n无数据：{why}。" in text and "最高的是公安分局" not in text

@@ -250,6 +250,7 @@ def test_a_week_without_data_asserts_nothing_about_missing_numbers(fixture_db):
         "平安指数本周无数据：参与计算的各项指标（按期结案率、群众满意率）均无数据。",
         *(("各" + level + s) if not s.startswith("本周没有") else s.format(level)
           for level in ("街道", "网格") for s in per_level),
+        "本周没有派往职能部门的事件。",
         "街道和网格本周或上周均无平安等级，无法比较等级升降。",
     ]
 
@@ -288,3 +289,27 @@ def test_a_single_area_is_on_both_lists_and_named_alone():
         "index_red": ["A"], "index_black": ["A"], "on_time_red": [], "on_time_black": []}
     two = (_area("A", 65.0, 60.0), _area("B", 65.0, 70.0))
     assert [a.code for a in rank_lists(two, 3)["index_black"]] == ["B"]  # tie: A is already red
+
+
+# ---- 部门红黑榜 (hand values: tests/test_departments.py) ----
+
+def test_department_lists_and_their_sentences_by_hand(fixture_db):
+    """W10's 按期结案率: 公安分局 4/4, 司法所 2/3, 住建局 2/3, 城管局 1/5 (1/3 the week before); each has at
+    least 3 due cases, so all four are ranked, two on each list (ties: the lower code)."""
+    r = review(fixture_db)
+    lists = {k: [(d.code, d.on_time_rate) for d in v] for k, v in r.department_lists.items()}
+    assert lists == {"dept_red": [("GA", 1.0), ("SF", pytest.approx(2 / 3))],
+                     "dept_black": [("CG", pytest.approx(1 / 5)), ("ZJ", pytest.approx(2 / 3))]}
+    assert r.departments_absent is None
+    said = narrative(r)
+    assert "部门按期结案率最高的是公安分局（100.0%），最低的是城管局（20.0%，较上周下降 13.3 个百分点）。" in said
+    # dispatches ≥ 3: 退单率 ZJ 2/6 > SF 1/4 > CG 1/9; 响应时长 ZJ 3 h
+    assert "退单率最高的是住建局（33.3%，派遣 6 次）；响应最慢的是住建局（派遣后平均 3.0 小时签收）。" in said
+
+
+def test_an_officials_department_lists_hold_their_cases_only(fixture_db):
+    """S1 (G1, G2): 城管局 E2 E8 E9, 0 of 3 on time; 住建局 E6 E7 (2 due: not ranked); 司法所 E3 E4 and
+    公安分局 E1 (fewer than 3 due): only 城管局 has 3 due cases, so it is on both lists."""
+    r = review(fixture_db, Scope(("S1",)))
+    assert {d.code: d.handled for d in r.departments} == {"CG": 3, "ZJ": 2, "SF": 2, "GA": 1}
+    assert [d.code for d in r.department_lists["dept_red"]] == ["CG"] == [d.code for d in r.department_lists["dept_black"]]

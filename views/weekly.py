@@ -15,6 +15,7 @@ from ui.figures.weekly import for_display, index_vs_last_week
 from ui.state import week_from_url, week_to_url
 
 WEEKS_BACK = 104  # weeks offered in the picker, besides one named by the URL
+DEPARTMENT_SHOWN = ["名次", "部门", "按期结案率", "按期较上周", "应结案件", "退单率", "响应时长（小时）"]
 
 
 COLUMNS = {  # the list columns shown per ranking (the workbook has them all)
@@ -73,6 +74,24 @@ for level, rows, lists_sheet in (("街道", review.streets, "街道红黑榜"), 
             box.dataframe(shown, hide_index=True, column_config=number_columns(shown), key=f"weekly_{level}_{key}")
     st.caption(f"{scope_line} · “变化最大的指标”为平安指数各项指标中得分较上周变化最大者（分）；"
                f"应结案件少于 {weekly.MIN_DUE} 件的{level}不参与按期结案率排名；完整各列见 Excel 周报")
+
+st.subheader("部门红黑榜")
+if review.departments_absent:
+    st.info(f"无数据：{review.departments_absent}。", icon=":material/database_off:")
+elif not review.departments:
+    st.info("所选区域在这一周没有派往职能部门的事件。")
+else:
+    dept_table = for_display(sheets["部门红黑榜"])
+    left, right = st.columns(2)
+    for box, (key, (_metric, _end, title)) in zip((left, right), weekly.DEPARTMENT_LISTS.items()):
+        shown = dept_table.loc[dept_table["榜单"] == title, DEPARTMENT_SHOWN]
+        box.markdown(f"**部门{title}**")
+        if shown.empty:
+            box.info(f"本周没有可排名的部门（应结案件不少于 {weekly.MIN_DUE} 件才参与按期结案率排名）")
+        else:
+            box.dataframe(shown, hide_index=True, column_config=number_columns(shown), key=f"weekly_departments_{key}")
+st.caption(f"{scope_line} · 部门按其承办事件排名，只计本区域的事件；应结案件少于 {weekly.MIN_DUE} 件的部门不参与排名；"
+           "退单率按每次派遣所派往的部门统计；完整各列见 Excel 周报")
 
 st.subheader("平安等级下降的区域")
 drops = sheets["等级下降"]

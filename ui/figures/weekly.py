@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from metrics.weekly import AreaWeek
 from ui.figures.common import layout as _layout, plain
 
-PERCENT_COLUMNS = ("按期结案率",)
+PERCENT_COLUMNS = ("按期结案率", "结案率", "退单率", "多次派遣率", "群众满意率")
 
 
 def index_vs_last_week(rows: tuple[AreaWeek, ...], title: str) -> go.Figure:
@@ -31,5 +31,5 @@ def for_display(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for col in PERCENT_COLUMNS:
         if col in out:
-            out[col] = out[col] * 100
+            out[col] = pd.to_numeric(out[col], errors="coerce") * 100  # a column of None only: no data
     return out
