@@ -65,12 +65,13 @@ def _sql(text: str) -> str:
 
 @pytest.fixture
 def hostile_platform(fixture_copy) -> str:
-    """The fixture city with EVIL in every area, category and worker name, and as an unmapped source
-    and survey-answer code."""
+    """The fixture city with EVIL in every area, category, worker and department name, and as an
+    unmapped source and survey-answer code."""
     evil = _sql(" " + EVIL)
     return fixture_copy(f"UPDATE areas SET name = name || {evil}",
                         f"UPDATE event_categories SET name = name || {evil}",
                         f"UPDATE workers SET name = name || {evil}",
+                        f"UPDATE departments SET name = name || {evil}",
                         f"UPDATE events SET source = {_sql(EVIL)} WHERE id = 1",
                         f"UPDATE surveys SET result = {_sql(EVIL)} WHERE id = 6")
 
@@ -79,6 +80,7 @@ PAGES = [  # page, user, URL parameters
     (None, None, {}), ("views/safety.py", None, {}), ("views/events.py", None, {}),
     ("views/satisfaction.py", None, {}), ("views/weekly.py", None, {}), ("views/events.py", None, {"area": "G1"}),
     ("views/workers.py", "root", {"worker": "101"}), ("views/quality.py", "root", {}), (None, "wall", {}),
+    ("views/cases.py", None, {"measure": "dept_handled", "department": "CG"}),
 ]
 
 

@@ -78,7 +78,15 @@ def worker_breakdown(db: Recorder) -> None:
     aggregate(db, FOCUS, PERIOD, ASOF, ["reported", "filed", "visited", "patrol_days"], by="worker")
 
 
-CASES = [scope_groups, one_area_summary, children_ranking, overdue_at_t, handling_percentiles, worker_breakdown]
+def department_ranking(db: Recorder) -> None:
+    """部门协同: cases by their department (the dispatch count a correlated subquery), surveys through
+    their case, dispatches by the department sent to, scoped through their case's grid."""
+    aggregate(db, FOCUS, PERIOD, ASOF, ["dept_handled", "multi_dispatch_rate", "satisfaction_rate", "return_rate",
+                                        "response_hours"], by="department")
+
+
+CASES = [scope_groups, one_area_summary, children_ranking, overdue_at_t, handling_percentiles, worker_breakdown,
+         department_ranking]
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -116,3 +124,5 @@ def test_the_snapshots_show_what_they_are_kept_for():
         assert "percentile_cont(" in read(d, "handling_percentiles") and "row_number" not in read(d, "handling_percentiles")
     assert "row_number() OVER (PARTITION BY" in read("mysql", "handling_percentiles")
     assert "percentile_cont" not in read("mysql", "handling_percentiles").lower()
+    for d in DIALECTS:  # a dispatch is in the scope of its case's grid
+        assert "JOIN events ON dispatches.event_id = events.id" in read(d, "department_ranking")
