@@ -14,7 +14,9 @@ from data_access.db import Database, normalize_url
 from data_access.demo import TABLES, build, generate
 from data_access.demo.__main__ import main
 from data_access.demo.city import build_city
+from data_access.demo.dispatch import RESPONSE_MEDIAN_MIN, RESPONSIBLE, SLOW
 from data_access.demo.events import spike_week
+from data_access.demo.texts import CROSS_REASON, RETURN_REASONS
 from data_access.demo.timeline import seconds
 from data_access.schema import CANONICAL, ENUMS
 
@@ -277,6 +279,119 @@ def test_weak_grids_and_the_spike_stand_out(frames, city):
                     & (events["grid_id"].map(street_of_grid) == city.street_ids[city.spike_street])]
     weekly = hazard.groupby(week[hazard.index]).size()
     assert weekly.get(0, 0) >= 3 * weekly.loc[-20:-1].mean()
+
+
+# ---- departments and dispatch history ----
+
+def _histories(frames) -> pd.DataFrame:
+    """One row per dispatched event: its dispatches in order (count, returns, first and last)."""
+    d = frames["dispatches"].sort_values(["event_id", "dispatched_at", "id"], kind="stable")
+    g = d.groupby("event_id")
+    last = d.drop_duplicates("event_id", keep="last").set_index("event_id")   # NULLs included, unlike .last()
+    return pd.DataFrame({"rows": g.size(), "returns": g["returned_at"].count(), "first_at": g["dispatched_at"].first(),
+                         "last_department": last["department_code"], "last_at": last["dispatched_at"],
+                         "last_accepted": last["accepted_at"], "last_returned": last["returned_at"]})
+
+
+def test_every_category_has_a_responsible_department(frames):
+    deps, cats, events = frames["departments"], frames["event_categories"], frames["events"]
+    assert 12 <= len(deps) <= 15 and deps["code"].str.fullmatch(r"[A-Z]{2}").all() and deps["name"].is_unique
+    assert set(deps["kind"]) == {"职能部门", "公共服务企业"}
+    assert set(RESPONSIBLE) == set(cats.loc[cats["parent_code"].notna(), "code"])
+    name = deps.set_index("code")["name"]
+    for code, (first, second, share, confused) in RESPONSIBLE.items():
+        assert first in name and (second is None or second in name) and set(confused) <= set(name.index), code
+        assert (share == 0) == (second is None) and share < 0.5, code
+    assert name[RESPONSIBLE["CG01"][0]] == "区城市管理局" and name[RESPONSIBLE["MD04"][0]] == "区人力资源和社会保障局"
+    assert name[RESPONSIBLE["ZA01"][0]] == "公安坊子分局" and name[RESPONSIBLE["XF01"][0]] == "区消防救援大队"
+    assert {name[RESPONSIBLE["AQ01"][0]], name[RESPONSIBLE["AQ01"][1]]} == {"区燃气公司", "区住房和城乡建设局"}
+    # A case that reached its department is handled by its category's responsible one (mostly) or second one.
+    h = _histories(frames)
+    reached = events.set_index("id").loc[h.index[h["last_returned"].isna()]]
+    first = reached["category_code"].map({c: r[0] for c, r in RESPONSIBLE.items()})
+    second = reached["category_code"].map({c: r[1] for c, r in RESPONSIBLE.items()})
+    assert ((reached["department_code"] == first) | (reached["department_code"] == second)).all()
+    assert (reached.groupby("category_code")["department_code"].agg(lambda s: s.mode()[0]) == first.groupby(reached["category_code"]).first()).all()
+    # The wording fits the department: heating complaints go to the 热力公司, 低保 questions to the 民政局.
+    for phrase, dept in (("冬季室内温度不达标", "GR"), ("低保申请材料咨询", "MZ"), ("小区电梯长期故障，业主与物业矛盾突出", "SJ")):
+        assert (reached.loc[reached["description"] == phrase, "department_code"] == dept).all(), phrase
+        assert (reached["description"] == phrase).sum() > 0, phrase
+    assert set(events.loc[events["department_code"].notna(), "department_code"]) <= set(name.index)
+
+
+def test_every_dispatched_event_has_its_dispatch_history(frames):
+    events, d = frames["events"].set_index("id"), frames["dispatches"]
+    h = _histories(frames)
+    dispatched = events[events["dispatched_at"].notna()]
+    assert set(h.index) == set(dispatched.index) and d["event_id"].isin(events.index).all()
+    assert (h.loc[dispatched.index, "first_at"] == dispatched["dispatched_at"]).all()
+    assert (h["last_department"] == events.loc[h.index, "department_code"]).all()
+    assert events.loc[events["dispatched_at"].isna(), "department_code"].isna().all()
+    assert h["rows"].between(1, 3).all() and (h["rows"] - h["returns"]).isin([0, 1]).all()
+    assert d["id"].is_unique and d["dispatched_at"].is_monotonic_increasing      # ids follow dispatched_at
+    returned = d["returned_at"].notna()
+    assert (d["reason"].notna() == returned).all()
+    reasons = d.loc[returned, "reason"]
+    crossing = reasons.str.fullmatch(CROSS_REASON.format(".+"))
+    assert (reasons.isin(RETURN_REASONS) | crossing).all() and crossing.any() and (reasons == "地址不属辖区").any()
+    # Returned before the department signed for it, or after.
+    assert 0.25 <= d.loc[returned, "accepted_at"].isna().mean() <= 0.55
+    # A returned case goes to another department next (the one a 职责交叉 return names).
+    s = d.sort_values(["event_id", "dispatched_at", "id"], kind="stable")
+    nxt = s.groupby("event_id")["department_code"].shift(-1)
+    back = s[s["returned_at"].notna() & nxt.notna()]
+    assert (nxt[back.index] != back["department_code"]).all()
+    names = frames["departments"].set_index("code")["name"]
+    cross = back[back["reason"].str.startswith("职责交叉")]
+    assert (cross["reason"] == nxt[cross.index].map(lambda c: CROSS_REASON.format(names[c]))).all()
+
+
+def test_about_four_percent_of_dispatched_cases_are_returned(frames):
+    h = _histories(frames)
+    assert 0.033 <= (h["returns"] >= 1).mean() <= 0.047
+    assert 0.003 <= (h["returns"] == 2).mean() <= 0.008
+    d = frames["dispatches"]
+    assert 0.035 <= d["returned_at"].notna().mean() <= 0.05                       # 退单率, per dispatch
+
+
+def test_dispatches_keep_time_order_and_stop_at_end(frames):
+    d, events = frames["dispatches"], frames["events"].set_index("id")
+    for col in ("dispatched_at", "accepted_at", "returned_at"):
+        assert (d[col].dropna() < T).all(), col
+    signed, back = d.dropna(subset=["accepted_at"]), d.dropna(subset=["returned_at"])
+    assert (signed["accepted_at"] >= signed["dispatched_at"]).all()
+    assert (back["returned_at"] > back["dispatched_at"]).all()
+    assert (back.dropna(subset=["accepted_at"]).eval("returned_at > accepted_at")).all()
+    assert (d["dispatched_at"] >= d["event_id"].map(events["accepted_at"]).fillna(pd.Timestamp.min)).all()
+    s = d.sort_values(["event_id", "dispatched_at", "id"], kind="stable")
+    previous = s.groupby("event_id")["returned_at"].shift()
+    again = s[s.groupby("event_id").cumcount() > 0]
+    assert previous[again.index].notna().all() and (again["dispatched_at"] > previous[again.index]).all()
+    # Not signed and not returned: only recent dispatches, still waiting at the end.
+    waiting = d[d["accepted_at"].isna() & d["returned_at"].isna()]
+    assert (waiting["dispatched_at"] > T - pd.Timedelta(days=3)).all()
+    # A case closes after its department signed for it; one returned and not yet dispatched again is open.
+    h = _histories(frames)
+    closed = events.loc[h.index, "closed_at"]
+    done = closed.notna()
+    assert (closed[done] > h.loc[done, "last_accepted"]).all() and h.loc[done, "last_accepted"].notna().all()
+    assert closed[h["last_returned"].notna()].isna().all()
+
+
+def test_the_slow_department_is_slowest_every_year(frames):
+    d = frames["dispatches"]
+    minutes = (d["accepted_at"] - d["dispatched_at"]).dt.total_seconds() / 60
+    median = minutes.groupby(d["department_code"]).median().sort_values(ascending=False)
+    assert median.index[0] == SLOW and median.iloc[0] >= 3 * median.iloc[1]
+    assert median.drop(SLOW).between(20, 70).all()
+    assert abs(median[SLOW] / RESPONSE_MEDIAN_MIN[SLOW] - 1) < 0.15
+    year = ((d["dispatched_at"] - START).dt.days // 365.25).clip(0, 2)
+    by_year = minutes.groupby([year, d["department_code"]]).median().unstack()
+    assert (by_year.idxmax(axis=1) == SLOW).all() and (by_year[SLOW] >= 3 * by_year.drop(columns=SLOW).max(axis=1)).all()
+    # … and its cases close late more often.
+    events = frames["events"]
+    slow = events["department_code"] == SLOW
+    assert filed_stats(events[slow])["on_time"] < filed_stats(events[~slow])["on_time"] - 0.04
 
 
 # ---- the default demo city (300k events): a well-run district with a few real problems ----

@@ -121,7 +121,7 @@ def test_categories_sources_and_resolving_level(page):
 
 def test_overdue_list_is_masked(page):
     at = page()
-    table = at.dataframe[1].value
+    table = next(df.value for df in at.dataframe if "案件编号" in df.value.columns)
     # deadline order: E31 (01-16), E30 (02-27), E7 (03-07), E22 (03-08), E19 (03-10 00:00), E9 (03-10 09:00)
     assert [int(c[-4:]) for c in table["案件编号"]] == [31, 30, 7, 22, 19, 9]
     assert set(table["上报人"]) == {"周*明"} and table["联系电话"].iloc[0] == "139****0031"

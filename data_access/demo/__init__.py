@@ -15,7 +15,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from data_access.demo import activity, eventtext, events, lifecycle, texts, timeline
+from data_access.demo import activity, dispatch, eventtext, events, lifecycle, texts, timeline
 from data_access.demo.bad_rows import inject as inject_bad_rows
 from data_access.demo.city import build_city
 from data_access.demo.people import build_staff
@@ -23,7 +23,7 @@ from data_access.demo.people import build_staff
 DEFAULT_SEED = 20261121
 DEFAULT_EVENTS = 300_000
 CHINA_STANDARD_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")   # no daylight saving
-TABLES = ("areas", "workers", "event_categories", "events", "patrols", "surveys")
+TABLES = ("areas", "workers", "event_categories", "departments", "events", "dispatches", "patrols", "surveys")
 Progress = Callable[[float, str], None]
 
 __all__ = ["generate", "build", "default_end", "DEFAULT_SEED", "DEFAULT_EVENTS", "TABLES"]
@@ -57,15 +57,22 @@ def generate_with_progress(seed: int, n_events: int, end: datetime | None, progr
     order = np.argsort(draw.t, kind="stable")
     draw = events.Draw(draw.grid[order], draw.category[order], draw.source[order], draw.t[order])
     report(0.3, "正在生成事件处置过程…")
-    life = lifecycle.follow_up(np.random.default_rng([seed, 4]), draw, city, start_s, end_s)
-    event_frame = eventtext.event_frame(np.random.default_rng([seed, 7]), city, staff, draw, life)
+    plan = dispatch.plan(np.random.default_rng([seed, 9]), draw.category)
+    life = lifecycle.follow_up(np.random.default_rng([seed, 4]), draw, city, start_s, end_s,
+                               plan.wait, plan.bounce, plan.late)
+    report(0.45, "正在生成派遣记录…")
+    dispatches, department = dispatch.history(plan, life.dispatched, end_s)
+    side = plan.side
+    del plan
+    event_frame = eventtext.event_frame(np.random.default_rng([seed, 7]), city, staff, draw, life, side, department)
 
     report(0.6, "正在生成巡查走访记录…")
     patrols = activity.patrol_frame(seed, city, staff, start_s, end_s)
     report(0.85, "正在生成满意度调查…")
     surveys = activity.survey_frame(seed, city, draw.grid, event_frame["id"].to_numpy(), life, start_s, end_s)
     frames = {"areas": city.areas, "workers": staff.workers, "event_categories": category_frame(),
-              "events": event_frame, "patrols": patrols, "surveys": surveys}
+              "departments": dispatch.department_frame(), "events": event_frame, "dispatches": dispatches,
+              "patrols": patrols, "surveys": surveys}
     return inject_bad_rows(frames, bad_rows, seed) if bad_rows else frames
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from data_access.demo import texts
 from data_access.demo.city import City
+from data_access.demo.dispatch import CODES, phrase_pools
 from data_access.demo.events import SOURCES, Draw
 from data_access.demo.lifecycle import LEVELS, STATUSES, Lifecycle
 from data_access.demo.people import Staff, mobile_numbers, person_names
@@ -56,11 +57,12 @@ def address_pool(rng: np.random.Generator, city: City) -> pd.Series:
     return pd.Series(pool, dtype="str")
 
 
-def descriptions(rng: np.random.Generator, category: np.ndarray) -> pd.Series:
+def descriptions(rng: np.random.Generator, category: np.ndarray, side: np.ndarray | None = None) -> pd.Series:
+    """A phrase of the category; with `side` (dispatch.Plan.side) one that fits the case's department."""
     phrases = [texts.DESCRIPTIONS[c] for c, _, _ in texts.CATEGORIES]
-    offsets = np.cumsum([0] + [len(p) for p in phrases])
-    counts = np.diff(offsets)
-    pick = offsets[category] + (rng.random(len(category)) * counts[category]).astype(np.int64)
+    flat, offsets, counts = phrase_pools()
+    pool = 2 * category + (0 if side is None else side)
+    pick = flat[offsets[pool] + (rng.random(len(category)) * counts[pool]).astype(np.int64)]
     return _take(pd.Series([s for p in phrases for s in p], dtype="str"), pick)
 
 
@@ -94,8 +96,10 @@ def _take(pool: pd.Series, index: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype="str")
 
 
-def event_frame(rng: np.random.Generator, city: City, staff: Staff, draw: Draw, life: Lifecycle) -> pd.DataFrame:
-    """All event columns in canonical order; ids follow reported_at (draw is sorted by time)."""
+def event_frame(rng: np.random.Generator, city: City, staff: Staff, draw: Draw, life: Lifecycle,
+                side: np.ndarray, department: np.ndarray) -> pd.DataFrame:
+    """All event columns in canonical order; ids follow reported_at (draw is sorted by time). side and
+    department come from the dispatch plan and history (department: index into dispatch.CODES, −1: none)."""
     n = len(draw.t)
     lon, lat = coordinates(rng, city, draw.grid)
     worker_id, name, phone = reporters(rng, draw, staff)
@@ -116,6 +120,7 @@ def event_frame(rng: np.random.Generator, city: City, staff: Staff, draw: Draw, 
         "reopen_count": life.reopen.astype(np.int64),
         "lon": lon, "lat": lat,
         "address": _take(address_pool(rng, city), draw.grid * ADDRESSES_PER_GRID + rng.integers(0, ADDRESSES_PER_GRID, n)),
-        "description": descriptions(rng, draw.category),
+        "description": descriptions(rng, draw.category, side),
         "reporter_name": name, "reporter_phone": phone,
+        "department_code": _take(pd.Series(CODES, dtype="str"), department),
     })

