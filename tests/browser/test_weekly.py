@@ -85,8 +85,8 @@ def test_downloads_open_with_their_tables_and_charts(page, tmp_path, label, chec
         from openpyxl import load_workbook
 
         book = load_workbook(path)
-        assert book.sheetnames == ["概况", "KPI", "街道红黑榜", "网格红黑榜", "等级下降", "文字摘要"]
-        assert book["街道红黑榜"].max_row > 1 and book["KPI"].max_row > 1
+        assert book.sheetnames == ["概况", "KPI", "街道红黑榜", "网格红黑榜", "部门红黑榜", "等级下降", "文字摘要"]
+        assert book["街道红黑榜"].max_row > 1 and book["KPI"].max_row > 1 and book["部门红黑榜"].max_row > 1
     else:
         from docx import Document
 
