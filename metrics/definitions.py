@@ -187,8 +187,9 @@ def _handled(c: Ctx):  # closed cases with a usable duration (a closure before t
     return sa.and_(c.closed(), c.e.c.closed_at >= c.e.c.reported_at)
 
 
-def _dispatched_by_asof(c: Ctx):
-    return sa.and_(c.filed(), c.departments_by_asof() > 0)
+def _dispatched_by_asof(c: Ctx):  # EXISTS stops at the first dispatch; a count would read them all
+    d = c.d.c
+    return sa.and_(c.filed(), sa.exists().where(d.event_id == c.e.c.id, d.dispatched_at <= c.asof))
 
 
 def _dispatch_by_asof(c: Ctx):  # a dispatch in P that had happened by T

@@ -1,14 +1,14 @@
 SELECT events.department_code AS key, sum(CASE WHEN (events.status != %(status_1)s AND events.department_code IS NOT NULL) THEN %(param_1)s ELSE %(param_2)s END) AS dept_handled, sum(CASE WHEN (events.status != %(status_2)s AND (SELECT count(DISTINCT dispatches.department_code) AS count_1 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s) > %(param_3)s) THEN %(param_4)s ELSE %(param_5)s END) AS multi_dispatched, sum(CASE WHEN (events.status != %(status_3)s AND (SELECT count(DISTINCT dispatches.department_code) AS count_2 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s) > %(param_3)s) THEN %(param_4)s ELSE %(param_5)s END) AS multi_dispatched, sum(CASE WHEN (events.status != %(status_3)s AND (EXISTS (SELECT * 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s) > %(param_6)s) THEN %(param_7)s ELSE %(param_8)s END) AS dept_cases 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s))) THEN %(param_6)s ELSE %(param_7)s END) AS dept_cases 
 FROM events LEFT OUTER JOIN event_categories ON events.category_code = event_categories.code 
-WHERE events.grid_id IN (SELECT unnest(%(scope_ids_1)s) AS unnest_1) AND events.reported_at >= %(p_start)s AND events.reported_at < %(p_end)s AND (events.status != %(status_4)s AND events.department_code IS NOT NULL OR events.status != %(status_5)s AND (SELECT count(DISTINCT dispatches.department_code) AS count_3 
+WHERE events.grid_id IN (SELECT unnest(%(scope_ids_1)s) AS unnest_1) AND events.reported_at >= %(p_start)s AND events.reported_at < %(p_end)s AND (events.status != %(status_4)s AND events.department_code IS NOT NULL OR events.status != %(status_5)s AND (SELECT count(DISTINCT dispatches.department_code) AS count_2 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s) > %(param_9)s OR events.status != %(status_6)s AND (SELECT count(DISTINCT dispatches.department_code) AS count_4 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s) > %(param_8)s OR events.status != %(status_6)s AND (EXISTS (SELECT * 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s) > %(param_10)s) GROUP BY events.department_code
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s))) GROUP BY events.department_code
 
 -- next statement
 

@@ -1,14 +1,14 @@
 SELECT events.department_code AS `key`, sum(CASE WHEN (events.status != %s AND events.department_code IS NOT NULL) THEN %s ELSE %s END) AS dept_handled, sum(CASE WHEN (events.status != %s AND (SELECT count(DISTINCT dispatches.department_code) AS count_1 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %s) > %s) THEN %s ELSE %s END) AS multi_dispatched, sum(CASE WHEN (events.status != %s AND (SELECT count(DISTINCT dispatches.department_code) AS count_2 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %s) > %s) THEN %s ELSE %s END) AS multi_dispatched, sum(CASE WHEN (events.status != %s AND (EXISTS (SELECT * 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %s) > %s) THEN %s ELSE %s END) AS dept_cases 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %s))) THEN %s ELSE %s END) AS dept_cases 
 FROM events LEFT OUTER JOIN event_categories ON events.category_code = event_categories.code 
-WHERE (events.grid_id IN (2, 3, 4)) AND events.reported_at >= %s AND events.reported_at < %s AND (events.status != %s AND events.department_code IS NOT NULL OR events.status != %s AND (SELECT count(DISTINCT dispatches.department_code) AS count_3 
+WHERE (events.grid_id IN (2, 3, 4)) AND events.reported_at >= %s AND events.reported_at < %s AND (events.status != %s AND events.department_code IS NOT NULL OR events.status != %s AND (SELECT count(DISTINCT dispatches.department_code) AS count_2 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %s) > %s OR events.status != %s AND (SELECT count(DISTINCT dispatches.department_code) AS count_4 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %s) > %s OR events.status != %s AND (EXISTS (SELECT * 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %s) > %s) GROUP BY events.department_code
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %s))) GROUP BY events.department_code
 
 -- next statement
 

@@ -1,14 +1,14 @@
 SELECT events.department_code AS key, sum(CASE WHEN (events.status != %(status_1)s::VARCHAR AND events.department_code IS NOT NULL) THEN %(param_1)s::INTEGER ELSE %(param_2)s::INTEGER END) AS dept_handled, sum(CASE WHEN (events.status != %(status_2)s::VARCHAR AND (SELECT count(DISTINCT dispatches.department_code) AS count_1 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s::TIMESTAMP WITHOUT TIME ZONE) > %(param_3)s::INTEGER) THEN %(param_4)s::INTEGER ELSE %(param_5)s::INTEGER END) AS multi_dispatched, sum(CASE WHEN (events.status != %(status_3)s::VARCHAR AND (SELECT count(DISTINCT dispatches.department_code) AS count_2 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s::TIMESTAMP WITHOUT TIME ZONE) > %(param_3)s::INTEGER) THEN %(param_4)s::INTEGER ELSE %(param_5)s::INTEGER END) AS multi_dispatched, sum(CASE WHEN (events.status != %(status_3)s::VARCHAR AND (EXISTS (SELECT * 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s::TIMESTAMP WITHOUT TIME ZONE) > %(param_6)s::INTEGER) THEN %(param_7)s::INTEGER ELSE %(param_8)s::INTEGER END) AS dept_cases 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s::TIMESTAMP WITHOUT TIME ZONE))) THEN %(param_6)s::INTEGER ELSE %(param_7)s::INTEGER END) AS dept_cases 
 FROM events LEFT OUTER JOIN event_categories ON events.category_code = event_categories.code 
-WHERE events.grid_id IN (SELECT unnest(%(scope_ids_1)s::INTEGER[]) AS unnest_1) AND events.reported_at >= %(p_start)s::TIMESTAMP WITHOUT TIME ZONE AND events.reported_at < %(p_end)s::TIMESTAMP WITHOUT TIME ZONE AND (events.status != %(status_4)s::VARCHAR AND events.department_code IS NOT NULL OR events.status != %(status_5)s::VARCHAR AND (SELECT count(DISTINCT dispatches.department_code) AS count_3 
+WHERE events.grid_id IN (SELECT unnest(%(scope_ids_1)s::INTEGER[]) AS unnest_1) AND events.reported_at >= %(p_start)s::TIMESTAMP WITHOUT TIME ZONE AND events.reported_at < %(p_end)s::TIMESTAMP WITHOUT TIME ZONE AND (events.status != %(status_4)s::VARCHAR AND events.department_code IS NOT NULL OR events.status != %(status_5)s::VARCHAR AND (SELECT count(DISTINCT dispatches.department_code) AS count_2 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s::TIMESTAMP WITHOUT TIME ZONE) > %(param_9)s::INTEGER OR events.status != %(status_6)s::VARCHAR AND (SELECT count(DISTINCT dispatches.department_code) AS count_4 
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s::TIMESTAMP WITHOUT TIME ZONE) > %(param_8)s::INTEGER OR events.status != %(status_6)s::VARCHAR AND (EXISTS (SELECT * 
 FROM dispatches 
-WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s::TIMESTAMP WITHOUT TIME ZONE) > %(param_10)s::INTEGER) GROUP BY events.department_code
+WHERE dispatches.event_id = events.id AND dispatches.dispatched_at <= %(asof)s::TIMESTAMP WITHOUT TIME ZONE))) GROUP BY events.department_code
 
 -- next statement
 
