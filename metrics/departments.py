@@ -80,15 +80,16 @@ def department_table(db: Database, *, start: date, end: date, asof: datetime, sc
     `name`, `kind`, COLUMNS, HIDDEN and `prev_<rate>` (the previous period, judged at the same
     distance after its start). Worst 按期结案率 first; departments without one last."""
     tree, focus = focus_for(db, tree, scope, area_code)
-    if unavailable_reason(db.schema):
+    absent = why_absent(db.schema)
+    if len(absent) == len(COLUMNS):  # unavailable_reason: no department figure at all
         return pd.DataFrame(columns=FRAME_COLUMNS)
     period = Period(start, end)
     prev, prev_asof = comparison_periods(period, asof)["previous"]
-    wanted = [n for n in (*COLUMNS, *HIDDEN) if n not in why_absent(db.schema)]
-    now = aggregate(db, focus, period, asof, wanted, by="department")
-    before = aggregate(db, focus, prev, prev_asof, [r for r in RATES if r in wanted], by="department")
-    frame = _keyed(now, wanted)
-    prev_cols = _keyed(before, [r for r in RATES if r in wanted]).rename(columns={r: f"prev_{r}" for r in RATES})
+    wanted = [n for n in (*COLUMNS, *HIDDEN) if n not in absent]
+    rates = [r for r in RATES if r in wanted]
+    frame = _keyed(aggregate(db, focus, period, asof, wanted, by="department"), wanted)
+    prev_cols = _keyed(aggregate(db, focus, prev, prev_asof, rates, by="department"), rates)
+    prev_cols = prev_cols.rename(columns={r: f"prev_{r}" for r in rates})
     frame = frame.merge(prev_cols, on="key", how="left")
     counted = [c for c in ("dept_handled", "dispatches_n") if c in frame]
     frame = frame[frame[counted].fillna(0).sum(axis=1) > 0]  # received nothing in the period

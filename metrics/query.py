@@ -82,9 +82,10 @@ def _source_from(db: Database, ctx: Ctx, source: str, focus: Focus, groups: list
     """FROM, WHERE and GROUP BY keys shared by every statement of one source."""
     table_name, ts_name = SOURCES[source]
     t = db.schema.table(table_name)
-    base, own_key = t, (t.c.id if table_name == "areas" else t.c.grid_id if table_name != "dispatches" else None)
     if table_name == "dispatches":  # a dispatch is in the area of its case
         base, own_key = t.join(ctx.e, t.c.event_id == ctx.e.c.id), ctx.e.c.grid_id
+    else:
+        base, own_key = t, t.c.id if table_name == "areas" else t.c.grid_id
     grids_only = table_name == "areas"  # the grids themselves: sums over any other level would count twice
     if groups is None:
         joined, keys, where = base, [], [in_scope(db, own_key, focus, grids_only=grids_only)]

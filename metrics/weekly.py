@@ -507,9 +507,11 @@ def _department_sentences(review: WeeklyReview) -> list[str]:
     returned = max((d for d in busy if d.return_rate), key=lambda d: (d.return_rate, d.code), default=None)
     slowest = max((d for d in busy if d.response_hours is not None), key=lambda d: (d.response_hours, d.code),
                   default=None)
-    parts = [f"退单率最高的是{returned.name}（{fmt_pct(returned.return_rate)}，派遣 {fmt_count(returned.dispatches_n)} 次）"]\
-        if returned else []
-    parts += [f"响应最慢的是{slowest.name}（派遣后平均 {fmt_hours(slowest.response_hours)}签收）"] if slowest else []
+    parts = []
+    if returned:
+        parts.append(f"退单率最高的是{returned.name}（{fmt_pct(returned.return_rate)}，派遣 {fmt_count(returned.dispatches_n)} 次）")
+    if slowest:
+        parts.append(f"响应最慢的是{slowest.name}（派遣后平均 {fmt_hours(slowest.response_hours)}签收）")
     if parts:
         out.append("；".join(parts) + "。")
     return out

@@ -7,6 +7,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from metrics.definitions import METRICS
 from ui import format as fmt
 from ui.figures.common import layout as _layout, numbers, plain_all
 
@@ -141,27 +142,27 @@ def overdue_table(cases: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-# 部门协同: the heading of each column, from the metric's own label where it has one.
-DEPARTMENT_COLUMNS = {"dept_handled": "承办事件数", "closure_rate": "结案率", "on_time_rate": "按期结案率",
-                      "prev_on_time_rate": "按期率环比(pp)", "median_hours": "办结时长中位数（小时）",
-                      "p90_hours": "办结时长P90（小时）", "satisfaction_rate": "群众满意率", "dispatches_n": "派遣次数",
-                      "return_rate": "退单率", "prev_return_rate": "退单率环比(pp)", "multi_dispatch_rate": "多次派遣率",
-                      "response_hours": "响应时长（小时）"}
-_DEPARTMENT_PP = {"prev_on_time_rate": "on_time_rate", "prev_return_rate": "return_rate"}
+# 部门协同: the table's columns in order, each headed by its metric's own label (with its unit),
+# and the two changes against the previous period (name → the rate it is the change of, heading).
+DEPARTMENT_COLUMNS = ("dept_handled", "closure_rate", "on_time_rate", "prev_on_time_rate", "median_hours",
+                      "p90_hours", "satisfaction_rate", "dispatches_n", "return_rate", "prev_return_rate",
+                      "multi_dispatch_rate", "response_hours")
+_DEPARTMENT_PP = {"prev_on_time_rate": ("on_time_rate", "按期率环比(pp)"),
+                  "prev_return_rate": ("return_rate", "退单率环比(pp)")}
 
 
 def department_table(depts: pd.DataFrame, absent: dict) -> pd.DataFrame:
     """The departments as the table shows them, in the given order (worst 按期结案率 first), rates in
     percent, 环比 in pp; the columns this platform cannot compute (`absent`, by metric) left out."""
     out = pd.DataFrame({"部门": depts["name"].astype(str)})
-    for col, heading in DEPARTMENT_COLUMNS.items():
-        base = _DEPARTMENT_PP.get(col, col)
+    for col in DEPARTMENT_COLUMNS:
+        base, heading = _DEPARTMENT_PP[col] if col in _DEPARTMENT_PP else (col, METRICS[col].heading)
         if base in absent:
             continue
         values = numbers(depts[base])
         if col in _DEPARTMENT_PP:
             values = (values - numbers(depts[col])) * 100
-        elif fmt.COLUMN_KINDS.get(heading) == "rate":
+        elif METRICS[col].kind == "rate":
             values = values * 100
         out[heading] = values.round(1) if fmt.COLUMN_KINDS.get(heading) in ("hours", "pp") else values
     out.index = depts["key"].astype(str)
