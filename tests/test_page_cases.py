@@ -209,3 +209,16 @@ def test_csv_cells_that_could_start_a_formula(cell):
     text = to_csv(HOSTILE.assign(案卷号=[cell, "ok"])).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][1].startswith("'") and rows[2][1] == "ok" and "\x00" not in text
+
+
+
+def test_sql_in_a_department_link_matches_no_department(open_page):
+    """?department= is bound as a value: text written as SQL names no department and lists nothing."""
+    at = open_page(PAGE, measure="dept_handled", department="ZJ' OR '1'='1")
+    assert total_line(at).startswith("**共 0 件**")
+
+
+def test_a_department_link_never_widens_an_officials_scope(open_page):
+    """住建局 handled E6 E7 (G2), E14 E15 (G4): an official of S1 following its link sees E6 and E7."""
+    at = open_page(PAGE, user="s1", measure="dept_handled", department="ZJ")
+    assert total_line(at).startswith("**共 2 件**") and set(listed(at)["网格"]) == {"第二网格"}
