@@ -30,7 +30,10 @@ def pages_in_navigation(page) -> list[tuple[str, str]]:
 
 
 def heading_is_not(text: str) -> str:
-    return f"() => (document.querySelector({js(MAIN + ' h1')})?.innerText ?? '').trim() !== {js(text)}"
+    """The page has a heading again, and another one (between a page switch and the new page's run
+    there is none, which is not the page arrived at)."""
+    return (f"() => {{ const h = (document.querySelector({js(MAIN + ' h1')})?.innerText ?? '').trim(); "
+            f"return h !== '' && h !== {js(text)}; }}")
 
 
 def area_is_not(code: str | None) -> str:
